@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+// fieldsync — no Swift package dependencies. C system libraries come in through
+// system-library targets, each imported by exactly one Swift wrapper module:
+//
+//   C modules      CSQLite  CCurl  CCrypto  CZlib
+//   wrappers       SQLite   Curl   Crypto   Zlib      (+ Toolkit: CLI, logging, signals, sd_notify)
+//   pure           JSON  FieldModel  SyncProtocol     (no I/O)
+//   engine         SyncEngine                         (store + merge + sessions)
+//   transport      HTTP                               (parser state machine + socket server)
+//   logic          NodeKit  HubKit
+//   executables    fieldnode  missionhub  fieldsync-bench
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "fieldsync",
+    products: [
+        .executable(name: "fieldnode", targets: ["fieldnode"]),
+        .executable(name: "missionhub", targets: ["missionhub"]),
+        .executable(name: "fieldsync-bench", targets: ["fieldsync-bench"]),
+    ],
+    targets: [
+        // C system libraries (Debian packages listed as providers; `make deps` installs them).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Wrappers: the only modules that import a C module.
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: strict),
+        .target(name: "Crypto", dependencies: ["CCrypto"], swiftSettings: strict),
+        .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: strict),
+        .target(name: "Toolkit", swiftSettings: strict),
+
+        // Pure: formats, contracts and rules, no I/O.
+        .target(name: "JSON", swiftSettings: strict),
+        .target(name: "FieldModel", dependencies: ["JSON", "Crypto"], swiftSettings: strict),
+        .target(name: "SyncProtocol", dependencies: ["Crypto", "Zlib"], swiftSettings: strict),
+
+        // Engine: the durable store, the single write path, merge, sessions.
+        .target(name: "SyncEngine", dependencies: ["SQLite", "SyncProtocol", "Toolkit"], swiftSettings: strict),
+
+        // Transport.
+        .target(name: "HTTP", dependencies: ["Toolkit"], swiftSettings: strict),
+
+        // Node and hub logic; executables only parse arguments and call in.
+        .target(name: "NodeKit",
+                dependencies: ["SyncEngine", "FieldModel", "JSON", "Toolkit", "Curl", "Crypto"],
+                swiftSettings: strict),
+        .target(name: "HubKit",
+                dependencies: ["SyncEngine", "FieldModel", "JSON", "Toolkit", "HTTP", "Crypto"],
+                swiftSettings: strict),
+        .executableTarget(name: "fieldnode", dependencies: ["NodeKit"], swiftSettings: strict),
+        .executableTarget(name: "missionhub", dependencies: ["HubKit"], swiftSettings: strict),
+        .executableTarget(name: "fieldsync-bench",
+                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel"],
+                          swiftSettings: strict),
+
+        // Tests (Swift Testing).
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
+        .testTarget(name: "WrapperTests", dependencies: ["Crypto", "Zlib", "Curl", "Toolkit"], swiftSettings: strict),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol"], swiftSettings: strict),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncProtocol", "SQLite"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+        .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "HubKit", "SyncEngine", "FieldModel", "JSON", "SQLite"],
+                    swiftSettings: strict),
+    ]
+)

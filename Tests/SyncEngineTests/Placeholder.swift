@@ -1,0 +1,2 @@
+import Testing
+// Placeholder until the module's tests land.
