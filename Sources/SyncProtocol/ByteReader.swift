@@ -78,21 +78,18 @@ struct ByteReader {
 
     /// A varint length, refused with `tooLong` above `max` (before any allocation).
     mutating func length(max: Int) throws(CodecError) -> Int {
-        let start = offset
-        let n = try uvarint()
-        guard n <= UInt64(max) else {
-            throw CodecError(.tooLong, at: start, "length \(n) exceeds the limit \(max)")
-        }
-        return Int(n)
+        try bounded(max: max, .tooLong, "length")
     }
 
     /// A varint entry count, refused with `tooMany` above `max`.
     mutating func count(max: Int) throws(CodecError) -> Int {
+        try bounded(max: max, .tooMany, "entry count")
+    }
+
+    private mutating func bounded(max: Int, _ code: CodecError.Code, _ what: String) throws(CodecError) -> Int {
         let start = offset
         let n = try uvarint()
-        guard n <= UInt64(max) else {
-            throw CodecError(.tooMany, at: start, "\(n) entries exceed the limit \(max)")
-        }
+        guard n <= UInt64(max) else { throw CodecError(code, at: start, "\(what) \(n) exceeds the limit \(max)") }
         return Int(n)
     }
 
