@@ -93,8 +93,13 @@ public final class WriteTransaction {
 
     private func emit(_ collection: String, _ entity: String, _ action: Action) throws {
         let hlc = clock.tick(wallMilliseconds: store.options.wallClock())
-        let op = Op(id: OpID(origin: store.nodeID, seq: nextSeq), hlc: hlc,
-                    collection: collection, entity: entity, action: action)
+        let op = OpCodec.normalized(Op(id: OpID(origin: store.nodeID, seq: nextSeq), hlc: hlc,
+                                       collection: collection, entity: entity, action: action))
+        do {
+            try OpCodec.validate(op)
+        } catch {
+            throw StoreError(.invalidWrite, "cannot record this change: \(error)")
+        }
         try OpLog(store: store, db: db).insert(op, merged: true, receivedAt: store.options.wallClock())
         try store.merger(db).merge(op)
         nextSeq += 1
