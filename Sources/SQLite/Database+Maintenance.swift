@@ -33,9 +33,14 @@ extension Database {
     /// The new file is synced, and its directory entry too. On failure the partial file is
     /// removed. Must be called outside a transaction.
     ///
-    /// - Parameter pagesPerStep: pages copied per `sqlite3_backup_step`; negative copies all
-    ///   at once. Zero is a `.misuse` error.
-    public func backup(to destination: String, pagesPerStep: Int32 = 256) throws {
+    /// - Parameters:
+    ///   - pagesPerStep: pages copied per `sqlite3_backup_step`; negative copies all at once.
+    ///     Zero is a `.misuse` error.
+    ///   - progress: called after every step that left pages to copy; throwing from it
+    ///     cancels the backup (the partial file is removed and the error rethrown).
+    public func backup(
+        to destination: String, pagesPerStep: Int32 = 256, progress: ((BackupProgress) throws -> Void)? = nil
+    ) throws {
         let source = try connection()
         guard pagesPerStep != 0 else { throw error(.misuse, "backup pagesPerStep must not be 0") }
         guard !isInTransaction else {
@@ -60,16 +65,19 @@ extension Database {
         if try scalar("PRAGMA journal_mode", as: String.self)?.lowercased() == "wal" {
             try inTransaction(.deferred) {
                 _ = try scalar("SELECT count(*) FROM sqlite_schema", as: Int64.self)  // starts the read snapshot
-                try copyPages(from: source, to: target, destination: destination, pagesPerStep: pagesPerStep)
+                try copyPages(from: source, to: target, destination: destination, pagesPerStep: pagesPerStep, progress: progress)
             }
         } else {
-            try copyPages(from: source, to: target, destination: destination, pagesPerStep: pagesPerStep)
+            try copyPages(from: source, to: target, destination: destination, pagesPerStep: pagesPerStep, progress: progress)
         }
         try Self.syncDirectory(of: destination)
         finished = true
     }
 
-    private func copyPages(from source: OpaquePointer, to target: OpaquePointer, destination: String, pagesPerStep: Int32) throws {
+    private func copyPages(
+        from source: OpaquePointer, to target: OpaquePointer, destination: String, pagesPerStep: Int32,
+        progress: ((BackupProgress) throws -> Void)?
+    ) throws {
         guard let backup = sqlite3_backup_init(target, "main", source, "main") else {
             throw backupError(sqlite3_extended_errcode(target), target, destination)
         }
@@ -78,7 +86,19 @@ extension Database {
         var rc = SQLITE_OK
         while true {
             rc = sqlite3_backup_step(backup, pagesPerStep)
-            if rc == SQLITE_OK { continue }
+            if rc == SQLITE_OK {
+                if let progress {
+                    let state = BackupProgress(
+                        remainingPages: Int(sqlite3_backup_remaining(backup)), totalPages: Int(sqlite3_backup_pagecount(backup)))
+                    do {
+                        try progress(state)
+                    } catch {
+                        _ = sqlite3_backup_finish(backup)  // cancelled by the caller: its error is the one to report
+                        throw error
+                    }
+                }
+                continue
+            }
             if rc == SQLITE_DONE { break }
             let primary = rc & 0xFF
             if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) && waits < maxWaits {
@@ -125,4 +145,12 @@ extension Database {
 /// can be lost, so close's result carries no information (at file scope, `close` is the C call).
 private func closeDescriptor(_ fd: Int32) {
     _ = close(fd)
+}
+
+/// Where an online backup stands, passed to `Database.backup`'s progress closure.
+public struct BackupProgress: Sendable, Hashable {
+    /// Pages still to copy.
+    public let remainingPages: Int
+    /// Pages in the source database.
+    public let totalPages: Int
 }
