@@ -31,7 +31,7 @@ extension Database {
                 let rc = sqlite3_prepare_v2(connection, cursor, -1, &prepared, &tail)
                 guard rc == SQLITE_OK else {
                     sqlite3_finalize(prepared)
-                    let failed = error(code: rc, sql: String(cString: cursor))
+                    let failed = error(code: rc, sql: String(cString: cursor).trimmingWhitespace())
                     throw failed.inScript(statement: index)
                 }
                 let next = tail ?? cursor

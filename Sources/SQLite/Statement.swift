@@ -58,7 +58,7 @@ public final class Statement {
     init(database: Database, prepared: OpaquePointer) {
         self.database = database
         self.handle = prepared
-        self.sql = sqlite3_sql(prepared).map { String(cString: $0) } ?? ""
+        self.sql = sqlite3_sql(prepared).map { String(cString: $0).trimmingWhitespace() } ?? ""
     }
 
     deinit {
