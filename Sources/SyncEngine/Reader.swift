@@ -56,7 +56,7 @@ struct Reader {
         var args: [DatabaseValue] = [.text(collection)]
         if let entity { args.append(.text(entity)) }
         var fields: [String: [String: FieldWrite]] = [:]
-        try db.cachedStatement("""
+        _ = try db.cachedStatement("""
             SELECT entity, field, origin, seq, vtype, value, rank, hlc FROM registers WHERE collection = ?1\(filter)
             """).query(args) { row in
                 guard let e = row.string(0), let f = row.string(1),
@@ -64,7 +64,7 @@ struct Reader {
                 fields[e, default: [:]][f] = w
             }
         var conflicts: [String: [String: [FieldWrite]]] = [:]
-        try db.cachedStatement("""
+        _ = try db.cachedStatement("""
             SELECT entity, field, origin, seq, vtype, value, rank, hlc FROM conflicts WHERE collection = ?1\(filter)
             ORDER BY entity, field, rank DESC, hlc DESC, origin DESC, seq DESC
             """).query(args) { row in
@@ -73,7 +73,7 @@ struct Reader {
                 conflicts[e, default: [:]][f, default: []].append(w)
             }
         var sets: [String: [String: [Value]]] = [:]
-        try db.cachedStatement("""
+        _ = try db.cachedStatement("""
             SELECT DISTINCT entity, field, etype, element FROM set_adds WHERE collection = ?1\(filter)
             ORDER BY entity, field, etype, element
             """).query(args) { row in

@@ -10,12 +10,12 @@ extension Store {
         try onQueue { db in
             var lines: [String] = []
             func keep(_ c: String, _ e: String) -> Bool { entities?.contains(c + "/" + e) ?? true }
-            try db.query("SELECT collection, entity, causal_length FROM entities WHERE causal_length > 0") { row in
+            _ = try db.query("SELECT collection, entity, causal_length FROM entities WHERE causal_length > 0") { row in
                 let c = row.string(0) ?? "", e = row.string(1) ?? ""
                 if keep(c, e) { lines.append("E \(c)/\(e) cl=\(row.int64(2) ?? 0)") }
             }
             for table in ["registers", "conflicts"] {
-                try db.query("SELECT collection, entity, field, origin, seq, vtype, value, rank, hlc FROM \(table)") { row in
+                _ = try db.query("SELECT collection, entity, field, origin, seq, vtype, value, rank, hlc FROM \(table)") { row in
                     let c = row.string(0) ?? "", e = row.string(1) ?? ""
                     guard keep(c, e) else { return }
                     let origin = row.nodeID(3)?.hex ?? "?"
@@ -23,7 +23,7 @@ extension Store {
                     lines.append("\(table == "registers" ? "W" : "C") \(c)/\(e).\(row.string(2) ?? "") \(origin)/\(row.int64(4) ?? 0) r=\(row.int64(7) ?? 0) h=\(row.int64(8) ?? 0) \(value)")
                 }
             }
-            try db.query("SELECT DISTINCT collection, entity, field, etype, element FROM set_adds") { row in
+            _ = try db.query("SELECT DISTINCT collection, entity, field, etype, element FROM set_adds") { row in
                 let c = row.string(0) ?? "", e = row.string(1) ?? ""
                 guard keep(c, e) else { return }
                 let value = Value(vtype: row.int64(3) ?? -1, value: row[4]).map { "\($0)" } ?? "?"

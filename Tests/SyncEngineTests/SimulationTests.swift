@@ -26,7 +26,7 @@ import Testing
                 continue
             }
             if !problems.isEmpty {
-                Issue.record("seed \(seed) (\(simulation.mode.rawValue)) diverged; replay with FIELDSYNC_SIM_SEED=\(seed):\n" + problems.prefix(10).joined(separator: "\n"))
+                Issue.record("seed \(seed) (\(simulation.mode.rawValue)) diverged; replay with FIELDSYNC_SIM_SEED=\(seed):\n\(problems.prefix(10).joined(separator: "\n"))")
             }
         }
     }
