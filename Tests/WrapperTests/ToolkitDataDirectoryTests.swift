@@ -67,13 +67,9 @@ import Testing
         let path = scratch.path + "/file"
         #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
         #expect(throws: DataDirectoryError.notADirectory(path)) { try DataDirectory.prepare(path) }
-        do {
-            try DataDirectory.prepare(path + "/below")
-            Issue.record("a directory below a file was accepted")
-        } catch {
-            #expect(error.code == .parentNotADirectory)
-            #expect(error.message == "cannot create data directory \(path)/below: \(path) is not a directory")
-        }
+        let below = prepareError(path + "/below")
+        #expect(below?.code == .parentNotADirectory)
+        #expect(below?.message == "cannot create data directory \(path)/below: \(path) is not a directory")
         #expect(DataDirectoryError.notADirectory(path).cliError.description == """
             error: data directory \(path) exists but is not a directory
             hint: remove or rename it, or choose another with --data-dir
@@ -91,19 +87,26 @@ import Testing
         #expect(throws: DataDirectoryError.notWritable(locked, user: user)) { try DataDirectory.prepare(locked) }
         #expect(DataDirectoryError.notWritable(locked, user: user).description
             == "data directory \(locked) is not writable by user \(user); choose another with --data-dir or fix its permissions")
-        do {
-            try DataDirectory.prepare(locked + "/node")
-            Issue.record("created a directory inside a read-only parent")
-        } catch {
-            #expect(error.code == .cannotCreate)
-            #expect(error.message == "cannot create data directory \(locked)/node: \(locked) is not writable by user \(user)")
-        }
+        let inside = prepareError(locked + "/node")
+        #expect(inside?.code == .cannotCreate)
+        #expect(inside?.message == "cannot create data directory \(locked)/node: \(locked) is not writable by user \(user)")
     }
 
     @Test func errorMessagesNameThePathAndWhatToDo() {
         let error = DataDirectoryError.notWritable("/x", user: "field")
         #expect(error.description == "data directory /x is not writable by user field; choose another with --data-dir or fix its permissions")
         #expect(error.cliError.exitCode == .userError)
+    }
+
+    /// The error `prepare` throws for `path`, or nil (recorded as an issue) when it succeeds.
+    private func prepareError(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) -> DataDirectoryError? {
+        do {
+            try DataDirectory.prepare(path)
+            Issue.record("prepare(\(path)) succeeded", sourceLocation: sourceLocation)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     private func mode(of path: String) throws -> mode_t {
