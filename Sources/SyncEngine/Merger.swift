@@ -11,9 +11,6 @@ import SyncProtocol
 /// causal length is a maximum — each is a function of the set of ops, whatever the arrival order.
 struct Merger {
     let db: Database
-    /// Called when an entity learns its owner after some of its ops arrived (reordered delivery):
-    /// the hub re-scopes those ops so the owner's node still receives them.
-    var rescope: ((Op) throws -> Void)? = nil
 
     func merge(_ op: Op) throws {
         try touchEntity(op)
@@ -27,7 +24,6 @@ struct Merger {
                 try db.cachedStatement("""
                     UPDATE entities SET owner = ?3 WHERE collection = ?1 AND entity = ?2 AND owner IS NULL
                     """).execute([.text(op.collection), .text(op.entity), op.origin.databaseValue])
-                if db.changes == 1, let rescope { try rescope(op) }
             }
         case .set(let field, let value, let rank, let supersedes):
             try mergeSet(op, field: field, value: value, rank: rank, supersedes: supersedes)

@@ -14,15 +14,13 @@ struct OpLog {
     /// Stores an op exactly once per (origin, seq). A second copy with the same bytes is a
     /// duplicate (idempotent redelivery); a second copy with different bytes is refused.
     @discardableResult
-    func insert(_ op: Op, merged: Bool, receivedAt: UInt64, scope fixedScope: String? = nil) throws -> InsertResult {
+    func insert(_ op: Op, merged: Bool, receivedAt: UInt64) throws -> InsertResult {
         let body = OpCodec.encode(op)
         let scope: String
-        if let fixedScope {
-            scope = fixedScope
-        } else if !merged {
+        if !merged {
             scope = ScopePolicy.quarantine
         } else if store.role == .hub {
-            scope = store.options.scopePolicy.scope(op, try owner(of: op))
+            scope = store.options.scopePolicy.scope(op)
         } else {
             scope = ScopePolicy.local
         }
@@ -41,34 +39,6 @@ struct OpLog {
             throw StoreError(.divergentOp, "op \(op.id) arrived with content different from the copy already stored; the sending replica reuses sequence numbers (was it restored from a backup?)")
         }
         return .duplicate
-    }
-
-    /// Gives the entity's earlier ops stored without an owner (scope `hub`) the scope the policy
-    /// now assigns, each under a new arrival number so that no pull cursor has passed it.
-    func rescopeOrphans(of creator: Op) throws {
-        guard store.role == .hub else { return }
-        let orphans = try db.cachedStatement("""
-            SELECT local_seq, body FROM ops WHERE collection = ?1 AND entity = ?2 AND scope = ?3 AND merged = 1
-            ORDER BY local_seq
-            """).query([.text(creator.collection), .text(creator.entity), .text(ScopePolicy.hubOnly)]) {
-                ($0.int64(0) ?? 0, $0.blob(1) ?? [])
-            }
-        for (localSeq, body) in orphans {
-            let op = try OpCodec.decode(body)
-            let scope = store.options.scopePolicy.scope(op, creator.origin)
-            guard scope != ScopePolicy.hubOnly else { continue }
-            let row = try db.cachedStatement("SELECT received_at FROM ops WHERE local_seq = ?")
-                .queryFirst([.integer(localSeq)]) { $0.uint64(0) ?? 0 } ?? 0
-            try db.cachedStatement("DELETE FROM ops WHERE local_seq = ?").execute([.integer(localSeq)])
-            try insert(op, merged: true, receivedAt: row, scope: scope)
-        }
-    }
-
-    /// The node that created the entity: known from its first `exist(1)` op.
-    private func owner(of op: Op) throws -> NodeID? {
-        if case .exist(1) = op.action { return op.origin }
-        return try db.cachedStatement("SELECT owner FROM entities WHERE collection = ? AND entity = ?")
-            .queryFirst([.text(op.collection), .text(op.entity)]) { $0.nodeID(0) } ?? nil
     }
 
     /// Recomputes the version vector of the given origins from `ops`.
@@ -105,6 +75,16 @@ struct OpLog {
     static func maxSeq(_ db: Database, origin: NodeID) throws -> UInt64 {
         try db.cachedStatement("SELECT max_seq FROM origins WHERE origin = ?")
             .queryFirst([origin.databaseValue]) { $0.uint64(0) ?? 0 } ?? 0
+    }
+
+    /// The store's notion of now: the wall clock corrected by the offset learned from the hub
+    /// (`Store.setClockOffset`), so a laptop whose clock is a year behind still stamps and
+    /// accepts ops correctly once it has talked to the hub.
+    static func now(_ db: Database, wall: UInt64) throws -> UInt64 {
+        let offset = try db.cachedStatement("SELECT value FROM meta WHERE key = 'clock_offset_ms'")
+            .queryFirst { $0.int64(0) ?? 0 } ?? 0
+        let corrected = Int64(clamping: wall) &+ offset
+        return UInt64(max(0, corrected))
     }
 
     static func loadClock(_ db: Database, maxDrift: UInt64) throws -> HybridClock {

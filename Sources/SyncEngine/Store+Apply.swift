@@ -32,9 +32,9 @@ extension Store {
     func applyInTransaction(_ ops: [Op], db: Database) throws -> ApplyOutcome {
         var outcome = ApplyOutcome()
         var clock = try OpLog.loadClock(db, maxDrift: options.maxDriftMilliseconds)
-        let wall = options.wallClock()
+        let wall = try OpLog.now(db, wall: options.wallClock())
         let log = OpLog(store: self, db: db)
-        let merging = self.merger(db)
+        let merging = Merger(db: db)
         outcome.released = try releaseQuarantine(db: db, clock: &clock, wall: wall)
         var origins = Set<NodeID>()
         for op in ops {
@@ -74,16 +74,10 @@ extension Store {
             guard (try? clock.receive(op.hlc, wallMilliseconds: wall)) != nil else { continue }
             try db.cachedStatement("DELETE FROM ops WHERE local_seq = ?").execute([.integer(localSeq)])
             try log.insert(op, merged: true, receivedAt: receivedAt)
-            try merger(db).merge(op)
+            try Merger(db: db).merge(op)
             released += 1
         }
         return released
-    }
-
-    /// The merger for this store: on the hub it re-scopes ops that arrived before their entity's
-    /// creator op (see `OpLog.rescopeOrphans`).
-    func merger(_ db: Database) -> Merger {
-        Merger(db: db, rescope: role == .hub ? { op in try OpLog(store: self, db: db).rescopeOrphans(of: op) } : nil)
     }
 
     /// Merges every quarantined op whose time has come (run at startup and on each session).
@@ -92,10 +86,33 @@ extension Store {
         try onQueue { db in
             try db.inTransaction(.immediate) {
                 var clock = try OpLog.loadClock(db, maxDrift: options.maxDriftMilliseconds)
-                let n = try releaseQuarantine(db: db, clock: &clock, wall: options.wallClock())
+                let n = try releaseQuarantine(db: db, clock: &clock, wall: try OpLog.now(db, wall: options.wallClock()))
                 if n > 0 { try OpLog.saveClock(db, clock) }
                 return n
             }
+        }
+    }
+
+    /// Records how far the trusted time source (the hub) is ahead of our wall clock, in
+    /// milliseconds (negative: behind). From then on this store stamps and judges ops by the
+    /// corrected time. Nil forgets the offset.
+    public func setClockOffset(_ milliseconds: Int64?) throws {
+        try onQueue { db in
+            try db.inTransaction(.immediate) {
+                if let milliseconds {
+                    try db.execute("INSERT INTO meta(key, value) VALUES ('clock_offset_ms', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                   [.integer(milliseconds)])
+                } else {
+                    try db.execute("DELETE FROM meta WHERE key = 'clock_offset_ms'")
+                }
+            }
+        }
+    }
+
+    /// The offset last recorded with `setClockOffset` (0 when none).
+    public func clockOffset() throws -> Int64 {
+        try onQueue { db in
+            try db.queryFirst("SELECT value FROM meta WHERE key = 'clock_offset_ms'") { $0.int64(0) ?? 0 } ?? 0
         }
     }
 

@@ -126,7 +126,7 @@ public final class Store: @unchecked Sendable {
         do {
             return try queue.sync(body)
         } catch {
-            throw StoreError.wrap(error, path: path)
+            throw StoreError.translate(error, path: path)
         }
     }
 

@@ -56,4 +56,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         }
         return StoreError(.database, "the store \(path) failed: \(error)")
     }
+
+    /// Only SQLite's own errors are translated; a caller's error thrown out of a `write` body
+    /// comes back unchanged.
+    static func translate(_ error: any Error, path: String) -> any Error {
+        error is DatabaseError ? wrap(error, path: path) : error
+    }
 }

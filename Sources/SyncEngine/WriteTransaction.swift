@@ -10,6 +10,7 @@ public final class WriteTransaction {
     let db: Database
     private var clock: HybridClock
     private var nextSeq: UInt64
+    private let offset: Int64
     /// The ops this transaction created, in order.
     public private(set) var ops: [Op] = []
 
@@ -22,6 +23,11 @@ public final class WriteTransaction {
         self.db = db
         clock = try OpLog.loadClock(db, maxDrift: store.options.maxDriftMilliseconds)
         nextSeq = try OpLog.maxSeq(db, origin: store.nodeID) + 1
+        offset = Int64(clamping: try OpLog.now(db, wall: 0))
+    }
+
+    private func now() -> UInt64 {
+        UInt64(max(0, Int64(clamping: store.options.wallClock()) &+ offset))
     }
 
     // MARK: Changes
@@ -92,7 +98,7 @@ public final class WriteTransaction {
     }
 
     private func emit(_ collection: String, _ entity: String, _ action: Action) throws {
-        let hlc = clock.tick(wallMilliseconds: store.options.wallClock())
+        let hlc = clock.tick(wallMilliseconds: now())
         let op = OpCodec.normalized(Op(id: OpID(origin: store.nodeID, seq: nextSeq), hlc: hlc,
                                        collection: collection, entity: entity, action: action))
         do {
@@ -100,8 +106,8 @@ public final class WriteTransaction {
         } catch {
             throw StoreError(.invalidWrite, "cannot record this change: \(error)")
         }
-        try OpLog(store: store, db: db).insert(op, merged: true, receivedAt: store.options.wallClock())
-        try store.merger(db).merge(op)
+        try OpLog(store: store, db: db).insert(op, merged: true, receivedAt: now())
+        try Merger(db: db).merge(op)
         nextSeq += 1
         ops.append(op)
     }

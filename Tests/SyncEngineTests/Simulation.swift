@@ -56,7 +56,7 @@ struct Simulation {
         self.seed = seed
         rng = SplitMix64(seed: seed)
         mode = seed % 2 == 0 ? .fullReplication : .scoped
-        let policy = mode == .fullReplication ? ScopePolicy { _, _ in "all" } : .standard
+        let policy = mode == .fullReplication ? ScopePolicy { _ in "all" } : .standard
         func opts(_ offset: Int64, _ clock: ManualClock) -> StoreOptions {
             StoreOptions(synchronous: .off, wallClock: { UInt64(Int64(clock.milliseconds) + offset) }, scopePolicy: policy)
         }
@@ -132,7 +132,7 @@ struct Simulation {
 
     mutating func target(onHub: Bool, node: Int) throws -> (String, String) {
         if mode == .fullReplication { return ("report", "e\(Int.random(in: 0..<4, using: &rng))") }
-        if !onHub { return ("report", "n\(node)-e\(Int.random(in: 0..<3, using: &rng))") }
+        if !onHub { return ("report", EntityID.make(owner: nodes[node].store.nodeID, local: "e\(Int.random(in: 0..<3, using: &rng))")) }
         let known = try hub.store.entityKeys().filter { $0.hasPrefix("report/") }.sorted()
         if !known.isEmpty && rng.chance(0.6) {
             return ("report", String(rng.pick(known).dropFirst("report/".count)))
@@ -155,6 +155,7 @@ struct Simulation {
         }
         _ = try hub.store.apply(ops)
         if faults && rng.chance(0.1) { _ = try hub.store.apply(ops.reversed()) }
+        try learnOffset(i)
         if faults && rng.chance(0.12) { return }                               // acknowledgement lost
         let ack = try hub.store.originStates([node.store.nodeID])[0]
         try node.store.recordPushAck(peer: "hub", contiguous: ack.contiguous)
@@ -171,11 +172,19 @@ struct Simulation {
                 if rng.chance(0.5) { inFlight.append(.pull(i, slice)) }
                 return
             }
+            try learnOffset(i)
             _ = try node.store.applyPulled(peer: "hub", ops: faults ? slice.ops.shuffled(using: &rng) : slice.ops,
                                            nextCursor: slice.nextCursor)
             if faults && rng.chance(0.1) { _ = try node.store.applyPulled(peer: "hub", ops: slice.ops, nextCursor: slice.nextCursor) }
             if !slice.more || faults { return }
         } while true
+    }
+
+    /// Every hub response carries the hub's time; the node corrects its clock by it.
+    func learnOffset(_ i: Int) throws {
+        let node = nodes[i]
+        let hubNow = Int64(hub.options.wallClock()), nodeNow = Int64(node.options.wallClock())
+        try node.store.setClockOffset(hubNow - nodeNow)
     }
 
     mutating func deliverLate() throws {
@@ -188,6 +197,11 @@ struct Simulation {
     }
 
     // MARK: Checks
+
+    static func diff(_ mine: [String], _ theirs: [String]) -> String {
+        let a = Set(mine), b = Set(theirs)
+        return "only here: \(a.subtracting(b).sorted().prefix(3)); only at hub: \(b.subtracting(a).sorted().prefix(3))"
+    }
 
     func disagreements() throws -> [String] {
         var problems: [String] = []
@@ -204,17 +218,18 @@ struct Simulation {
             if try s.backlog(peer: "hub") != 0 { problems.append("node\(i): backlog not empty after full sync") }
             switch mode {
             case .fullReplication:
-                if try s.stateListing() != (try hubStore.stateListing()) { problems.append("node\(i): state differs from hub") }
+                let mine = try s.stateListing(), theirs = try hubStore.stateListing()
+                if mine != theirs { problems.append("node\(i): state differs from hub: \(Self.diff(mine, theirs))") }
             case .scoped:
                 let keys = try s.entityKeys()
-                if let foreign = keys.first(where: { $0.hasPrefix("report/n") && !$0.hasPrefix("report/n\(i)-") }) {
+                let mine = "report/" + s.nodeID.hex + "-"
+                if let foreign = keys.first(where: { $0.hasPrefix("report/") && !$0.hasPrefix(mine) }) {
                     problems.append("node\(i) received another node's report \(foreign)")
                 }
                 if keys.contains("case/c0") { problems.append("node\(i) received hub-only data") }
-                if try s.stateListing(entities: keys) != (try hubStore.stateListing(entities: keys)) {
-                    problems.append("node\(i): state of its entities differs from hub")
-                }
-                let expected = try hubStore.entityKeys().filter { $0.hasPrefix("report/n\(i)-") || $0.hasPrefix("ref.") }
+                let here = try s.stateListing(entities: keys), there = try hubStore.stateListing(entities: keys)
+                if here != there { problems.append("node\(i): state of its entities differs from hub: \(Self.diff(here, there))") }
+                let expected = try hubStore.entityKeys().filter { $0.hasPrefix(mine) || $0.hasPrefix("ref.") }
                 if !expected.isSubset(of: keys) { problems.append("node\(i): missing \(expected.subtracting(keys).sorted())") }
             }
         }
