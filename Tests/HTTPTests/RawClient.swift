@@ -20,10 +20,12 @@ struct RawResponse: Sendable {
 }
 
 /// A blocking POSIX socket client for loopback tests. Every blocking call runs on the client's
-/// own Dispatch queue, never on Swift's cooperative threads (which the server needs).
-final class RawClient: @unchecked Sendable {  // `fd` and `pending` are touched only on `queue`
+/// own Dispatch queues, never on Swift's cooperative threads (which the server needs). Sends
+/// and receives have separate queues so a test can trickle bytes while a read blocks.
+final class RawClient: @unchecked Sendable {  // `pending` is touched only on `queue`
     private let fd: Int32
-    private let queue = DispatchQueue(label: "raw-client")
+    private let queue = DispatchQueue(label: "raw-client.receive")
+    private let sendQueue = DispatchQueue(label: "raw-client.send")
     private var pending: [UInt8] = []
 
     private init(fd: Int32) {
@@ -84,7 +86,7 @@ final class RawClient: @unchecked Sendable {  // `fd` and `pending` are touched 
     }
 
     func send(_ bytes: [UInt8]) async throws {
-        try await run {
+        try await run(on: sendQueue) {
             var offset = 0
             while offset < bytes.count {
                 let sent = bytes[offset...].withUnsafeBytes { Glibc.send(self.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -160,9 +162,10 @@ final class RawClient: @unchecked Sendable {  // `fd` and `pending` are touched 
         return RawResponse(status: status, headers: headers, body: body)
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    private func run<T: Sendable>(on queue: DispatchQueue? = nil,
+                                  _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
+            (queue ?? self.queue).async { continuation.resume(with: Result { try body() }) }
         }
     }
 
