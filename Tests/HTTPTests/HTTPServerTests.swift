@@ -172,3 +172,29 @@ import Testing
         }
     }
 }
+
+extension HTTPServerTests {
+    @Test func stalledBodiesTimeOut() async throws {
+        try await withServer(configure: { $0.bodyTimeout = .milliseconds(300) }) { server in
+            let client = try await RawClient.connect(port: try port(server))
+            defer { client.close() }
+            try await client.send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nab")
+            let response = try await client.readResponse()
+            #expect(response.status == 408)
+            #expect(response.text.contains(#""retry":"retry""#))
+            #expect(await client.readToEnd().cleanEOF)
+        }
+    }
+
+    @Test func headRequestsGetHeadersOnly() async throws {
+        try await withServer { server in
+            let client = try await RawClient.connect(port: try port(server))
+            defer { client.close() }
+            try await client.send("HEAD /v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            let raw = String(decoding: await client.readToEnd().bytes, as: UTF8.self)
+            #expect(raw.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(raw.contains("Content-Length: 2\r\n"))
+            #expect(raw.hasSuffix("\r\n\r\n"))
+        }
+    }
+}
