@@ -68,12 +68,7 @@ final class ConnectionRegistry: @unchecked Sendable {  // every field is guarded
     @discardableResult
     func interruptAll() -> Int {
         let all: [DescriptorWaiter] = lock.withLock { Array(serving.values) + Array(rejecting.values) }
-        for waiter in all {
-            waiter.interrupt()
-            // Also fail any write in progress; the descriptor itself stays open until its owner
-            // closes it. ENOTCONN (peer already gone) is the only expected failure.
-            _ = Syscall.shutdown(waiter.fd, Int32(SHUT_RDWR))
-        }
+        all.forEach { $0.abort() }
         return all.count
     }
 

@@ -33,10 +33,9 @@ final class DescriptorWaiter: @unchecked Sendable {  // state confined to `queue
 
     let fd: Int32
     private let queue: DispatchQueue
-    private var readSource: DispatchSourceRead?
-    private var writeSource: DispatchSourceWrite?
-    private var readArmed = false
-    private var writeArmed = false
+    private var sources: [Interest: DispatchSourceProtocol] = [:]
+    /// Directions whose source is resumed (invariant 3).
+    private var armed: Set<Interest> = []
     private var pending: Pending?
     private var draining = false
     private var interrupted = false
@@ -80,6 +79,20 @@ final class DescriptorWaiter: @unchecked Sendable {  // state confined to `queue
         }
     }
 
+    /// `interrupt()`, and also shuts the socket down both ways so a peer or a write in progress
+    /// notices at once. Runs on `queue`, so it never touches a descriptor `close()` released
+    /// (whose number may already belong to someone else).
+    func abort() {
+        queue.async {
+            self.interrupted = true
+            self.resolve(.closed)
+            guard !self.closing else { return }
+            // ENOTCONN (the peer is already gone) is the only expected failure; either way
+            // the socket is done.
+            _ = Syscall.shutdown(self.fd, Int32(SHUT_RDWR))
+        }
+    }
+
     /// Stops watching the descriptor and closes it (invariant 4). Call once, when done with it.
     func close() {
         close(then: nil)
@@ -98,14 +111,12 @@ final class DescriptorWaiter: @unchecked Sendable {  // state confined to `queue
             self.interrupted = true
             self.resolve(.closed)
             self.closing = true
-            for source in [self.readSource as DispatchSourceProtocol?, self.writeSource].compactMap({ $0 }) {
+            for (interest, source) in self.sources {
                 source.cancel()
+                // A suspended source reports its cancellation only once resumed.
+                if !self.armed.contains(interest) { source.resume() }
             }
-            // A suspended source reports its cancellation only once resumed.
-            if !self.readArmed { self.readSource?.resume() }
-            if !self.writeArmed { self.writeSource?.resume() }
-            self.readArmed = true
-            self.writeArmed = true
+            self.armed = Set(self.sources.keys)
             if self.liveSources == 0 { self.closeDescriptor() }
         }
     }
@@ -135,44 +146,23 @@ final class DescriptorWaiter: @unchecked Sendable {  // state confined to `queue
     }
 
     private func arm(_ interest: Interest) {
-        switch interest {
-        case .read:
-            if readSource == nil {
-                let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-                configure(source)
-                readSource = source
-                readArmed = false
-            }
-            if !readArmed {
-                readArmed = true
-                readSource?.resume()
-            }
-        case .write:
-            if writeSource == nil {
-                let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-                configure(source)
-                writeSource = source
-                writeArmed = false
-            }
-            if !writeArmed {
-                writeArmed = true
-                writeSource?.resume()
-            }
-        }
+        let source = sources[interest] ?? makeSource(interest)
+        if armed.insert(interest).inserted { source.resume() }
     }
 
     private func disarm(_ interest: Interest) {
-        guard !closing else { return }
-        switch interest {
-        case .read where readArmed:
-            readArmed = false
-            readSource?.suspend()
-        case .write where writeArmed:
-            writeArmed = false
-            writeSource?.suspend()
-        default:
-            break
+        guard !closing, armed.remove(interest) != nil else { return }
+        sources[interest]?.suspend()
+    }
+
+    private func makeSource(_ interest: Interest) -> DispatchSourceProtocol {
+        let source: DispatchSourceProtocol = switch interest {
+        case .read: DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        case .write: DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
         }
+        configure(source)
+        sources[interest] = source
+        return source
     }
 
     private func configure(_ source: DispatchSourceProtocol) {

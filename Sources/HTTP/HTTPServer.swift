@@ -20,8 +20,9 @@ import Glibc
 /// Shutdown (`shutdown()`, or cancelling `run()`): stop accepting and close the listening socket
 /// (new connections are refused); idle connections close; in-flight requests finish and their
 /// responses carry `Connection: close`; after `shutdownGracePeriod` the rest are cut and their
-/// tasks cancelled; then `run()` returns. Cancelling `run()` also cancels the responders' tasks
-/// at once (structured concurrency), so prefer `shutdown()` for a graceful stop.
+/// tasks cancelled; then `run()` returns (a responder that ignores cancellation delays that).
+/// Cancelling `run()` also cancels the responders' tasks at once (structured concurrency), so
+/// prefer `shutdown()` for a graceful stop, as on SIGTERM.
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     /// The bound TCP port (the chosen one when port 0 was asked for); nil for a Unix socket.
