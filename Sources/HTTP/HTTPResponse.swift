@@ -1,5 +1,13 @@
-/// A response a responder returns. The server owns framing: it always writes Content-Length
-/// itself and adds `Connection: close` when it is going to close.
+/// A response a responder returns. The server owns framing.
+///
+/// Invariants of the serialized form (RFC 9112 §4, §6):
+/// 1. The status line is `HTTP/1.1 SP status SP reason CRLF`, whatever the request's version.
+/// 2. Content-Length is always written by the serializer, equal to the body's size (also for
+///    HEAD, where the body itself is left out); never for 204 and 304, which carry no body.
+/// 3. Content-Length, Transfer-Encoding and Connection set by a responder are replaced: the
+///    body is never chunked, and `Connection: close` appears exactly when the server closes.
+/// 4. A field whose name is not a token or whose value holds a control character is dropped,
+///    so no value can inject a header line or split the response.
 public struct HTTPResponse: Sendable, Equatable {
     /// Status code, 200...599 (1xx responses are the server's business).
     public var status: Int
