@@ -40,7 +40,12 @@ public struct Coordinates: Sendable, Hashable {
     static func round(_ value: Double) -> Double {
         // Scaling by 100 then dividing gives the Double nearest to the decimal k/100, which is
         // what a JSON encoder prints back as exactly two decimals.
-        let cells = (value * 100).rounded(.toNearestOrAwayFromZero)
+        // Rounded by hand: `Double.rounded` calls libm, which this pure module does not link.
+        // |scaled| <= 18000, so the Int64 conversion (truncation) and the subtraction are exact.
+        let scaled = value * 100
+        let truncated = Double(Int64(scaled))
+        let fraction = scaled - truncated
+        let cells = abs(fraction) >= 0.5 ? truncated + (scaled < 0 ? -1 : 1) : truncated
         let result = cells / 100
         return result == 0 ? 0 : result
     }
