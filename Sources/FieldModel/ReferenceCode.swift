@@ -37,8 +37,8 @@ public struct ReferenceCode: Sendable, Hashable, CustomStringConvertible {
     /// A code from its parts, exactly as stored: nil unless `mission` is a mission code and
     /// `symbols` is six canonical alphabet symbols. The check symbol is not verified: see `isValid`.
     public init?(mission: String, symbols: String) {
-        guard Intake.isMissionCode(mission), symbols.count == Self.payloadLength + 1,
-              symbols.allSatisfy({ Self.alphabet.contains($0) }) else { return nil }
+        guard Intake.isMissionCode(mission), symbols.utf8.count == Self.payloadLength + 1,
+              symbols.utf8.allSatisfy({ Self.symbolValue[Int($0)] != Self.notASymbol }) else { return nil }
         self.mission = mission
         self.symbols = symbols
     }
@@ -76,7 +76,7 @@ public struct ReferenceCode: Sendable, Hashable, CustomStringConvertible {
 
     /// True when the check symbol matches the mission and payload.
     public var isValid: Bool {
-        fold(Self.missionValues(mission) + symbols.map { UInt8(Self.alphabet.firstIndex(of: $0)!) }) == 0
+        fold(Self.missionValues(mission) + symbols.utf8.map { Self.symbolValue[Int($0)] }) == 0
     }
 
     /// `MISSION-XXXX-XC`, e.g. `MINUSCA-7Q4K-2M`.
@@ -86,15 +86,24 @@ public struct ReferenceCode: Sendable, Hashable, CustomStringConvertible {
 
     /// The GF(32) values of the mission's characters (see the type's documentation).
     static func missionValues(_ mission: String) -> [UInt8] {
-        mission.map { char -> UInt8 in
-            switch char {
-            case "I", "L": return 1
-            case "O": return 0
-            case "U": return 27  // V
-            default: return UInt8(alphabet.firstIndex(of: char)!)
+        mission.utf8.map { byte -> UInt8 in
+            switch byte {
+            case UInt8(ascii: "I"), UInt8(ascii: "L"): return 1
+            case UInt8(ascii: "O"): return 0
+            case UInt8(ascii: "U"): return 27  // V
+            default: return symbolValue[Int(byte)]
             }
         }
     }
+
+    private static let notASymbol: UInt8 = 0xFF
+
+    /// ASCII byte → value of that canonical symbol, or `notASymbol`.
+    private static let symbolValue: [UInt8] = {
+        var table = [UInt8](repeating: notASymbol, count: 256)
+        for (value, char) in alphabet.enumerated() { table[Int(char.asciiValue!)] = UInt8(value) }
+        return table
+    }()
 }
 
 /// r ← α·r + d over the values, from r = 0.
