@@ -17,6 +17,10 @@ indirect enum J {
         switch self {
         case .obj(let kv):
             if kv.isEmpty { return "{}" }
+            if kv.allSatisfy({ $0.1.isScalar }) {
+                let line = "{" + kv.map { WireError.quote($0.0) + ": " + $0.1.render() }.joined(separator: ", ") + "}"
+                if line.count <= 100 { return line }
+            }
             return "{\n" + kv.map { inner + WireError.quote($0.0) + ": " + $0.1.render(inner) }.joined(separator: ",\n") + "\n" + indent + "}"
         case .arr(let xs):
             if xs.isEmpty { return "[]" }
