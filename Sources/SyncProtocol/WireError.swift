@@ -64,18 +64,24 @@ public struct WireError: Error, Sendable, Equatable {
     public let code: Code
     /// A sentence for the operator; never internal detail (SQL, paths, stack).
     public let message: String
+    /// With `stale_counter` only: the last counter the hub accepted from this node.
+    public let lastCounter: UInt64?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, lastCounter: UInt64? = nil) {
         self.code = code
         self.message = message
+        self.lastCounter = lastCounter
     }
 
     public var status: Int { code.status }
     public var retry: Retry { code.retry }
 
-    /// The response body, exactly `{"error":{"code":…,"message":…,"retry":…}}` with no spaces.
+    /// The response body, exactly `{"error":{"code":…,"message":…,"retry":…}}` with no spaces,
+    /// plus `,"lastCounter":n` inside the error object when `lastCounter` is set.
     public func jsonBody() -> [UInt8] {
-        Array("{\"error\":{\"code\":\(Self.quote(code.rawValue)),\"message\":\(Self.quote(message)),\"retry\":\(Self.quote(retry.rawValue))}}".utf8)
+        var body = "{\"error\":{\"code\":\(Self.quote(code.rawValue)),\"message\":\(Self.quote(message)),\"retry\":\(Self.quote(retry.rawValue))"
+        if let lastCounter { body += ",\"lastCounter\":\(lastCounter)" }
+        return Array((body + "}}").utf8)
     }
 
     static func quote(_ s: String) -> String {

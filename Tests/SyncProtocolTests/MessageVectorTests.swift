@@ -8,7 +8,10 @@ import Testing
                                          OriginAck(origin: nodeB, stored: [1...3, 6...9], quarantined: 2)],
                              hubTime: VectorCases.t0)
     static let pulls = [PullRequest(cursor: 0, maxBytes: 1024 * 1024), PullRequest(cursor: 1234, maxBytes: 65536)]
-    static let response = PullResponse(ops: [VectorCases.opCases[0].1], nextCursor: 17, more: false)
+    static let hub = node(0x48)
+    static let response = PullResponse(ops: [VectorCases.op(hub, 41, .set(field: "status", value: .string("received"), rank: 1,
+                                                                          supersedes: []), ms: VectorCases.t0 + 90_000)],
+                                       nextCursor: 17, more: false)
     static let errorMessages: [WireError.Code: String] = [
         .unsupportedVersion: "This hub speaks FS-Protocol 1; update fieldnode.",
         .malformed: "The request body could not be decoded (badChecksum at byte 134); fieldnode must be fixed.",
@@ -53,7 +56,7 @@ import Testing
                              ("counter", .int(VectorCases.t0 * 1000)), ("bodyHex", .str(hex(body))),
                              ("baseString", .str(String(decoding: base, as: UTF8.self))), ("baseStringHex", .str(hex(base)))])
         let errors = WireError.Code.allCases.map { code in
-            let e = WireError(code, Self.errorMessages[code]!)
+            let e = WireError(code, Self.errorMessages[code]!, lastCounter: code == .staleCounter ? VectorCases.t0 * 1000 + 7 : nil)
             return J.obj([("code", .str(code.rawValue)), ("status", .int(code.status)), ("retry", .str(code.retry.rawValue)),
                           ("body", .str(String(decoding: e.jsonBody(), as: UTF8.self)))])
         }

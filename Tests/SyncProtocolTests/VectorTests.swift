@@ -124,7 +124,7 @@ import Testing
     }
 
     @Test func invalidVectors() throws {
-        let tree = J.obj(Self.header("malformed bytes -> the error code and byte offset a decoder reports (spec §13)")
+        let tree = J.obj(Self.header("malformed bytes -> the error code and byte offset a decoder reports (spec §11.3, §18)")
                          + [("cases", .arr(VectorInvalidCases.all.map { name, kind, bytes, code in
             let got = VectorInvalidCases.decode(kind, bytes)
             #expect(got?.code == code, "\(name): \(String(describing: got))")
