@@ -45,12 +45,17 @@ let package = Package(
         // Transport.
         .target(name: "HTTP", dependencies: ["Toolkit"], swiftSettings: strict),
 
+        // The node's side of the wire: enrollment, sync sessions over libcurl, the daemon loop.
+        .target(name: "SyncClient",
+                dependencies: ["SyncEngine", "SyncProtocol", "Curl", "Crypto", "Toolkit", "JSON"],
+                swiftSettings: strict),
+
         // Node and hub logic; executables only parse arguments and call in.
         .target(name: "NodeKit",
-                dependencies: ["SyncEngine", "FieldModel", "JSON", "Toolkit", "Curl", "Crypto"],
+                dependencies: ["SyncEngine", "SyncClient", "FieldModel", "JSON", "Toolkit", "Crypto"],
                 swiftSettings: strict),
         .target(name: "HubKit",
-                dependencies: ["SyncEngine", "FieldModel", "JSON", "Toolkit", "HTTP", "Crypto"],
+                dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "JSON", "Toolkit", "HTTP", "Crypto"],
                 swiftSettings: strict),
         .executableTarget(name: "fieldnode", dependencies: ["NodeKit"], swiftSettings: strict),
         .executableTarget(name: "missionhub", dependencies: ["HubKit"], swiftSettings: strict),
@@ -67,7 +72,16 @@ let package = Package(
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol"], swiftSettings: strict),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncProtocol", "SQLite"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
-        .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "HubKit", "SyncEngine", "FieldModel", "JSON", "SQLite"],
+        .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "SyncEngine", "FieldModel", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),
+        .testTarget(name: "HubKitTests", dependencies: ["HubKit", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
+                    swiftSettings: strict),
+        .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP"],
+                    swiftSettings: strict),
+        // Real processes: the built executables driven over pipes, loopback and signals.
+        .testTarget(name: "EndToEndTests", dependencies: ["fieldnode", "missionhub", "JSON", "SQLite"],
+                    swiftSettings: strict),
+        // systemd units checked with systemd-analyze (skipped with a reason where it is missing).
+        .testTarget(name: "DeployTests", swiftSettings: strict),
     ]
 )

@@ -1,0 +1,2 @@
+// Placeholder until the module lands. Keeps the package buildable.
+enum SyncClientPlaceholder {}
