@@ -21,6 +21,13 @@ import SQLite
 /// 8. A peer cursor (`peers`) only moves forward and is written in the transaction that stored
 ///    the ops it covers (the PouchDB lesson).
 enum Schema {
+    /// The engine's migrations followed by the caller's local ones (see `LocalMigration`).
+    static func migrator(local: [LocalMigration]) -> DatabaseMigrator {
+        var m = migrator
+        for migration in local { m.registerMigration(migration.name, migration.migrate) }
+        return m
+    }
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("0001-core") { db in
@@ -110,5 +117,17 @@ enum Schema {
                 """)
         }
         return m
+    }
+}
+
+/// A migration for per-replica tables that are not replicated (the hub's device registry, its
+/// enrollment tokens, request counters …). Names must be unique and stable, e.g. `hub-0001-nodes`.
+public struct LocalMigration: Sendable {
+    public let name: String
+    public let migrate: @Sendable (Database) throws -> Void
+
+    public init(_ name: String, _ migrate: @escaping @Sendable (Database) throws -> Void) {
+        self.name = name
+        self.migrate = migrate
     }
 }

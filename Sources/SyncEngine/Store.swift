@@ -20,17 +20,21 @@ public struct StoreOptions: Sendable {
     public var scopePolicy: ScopePolicy
     /// SQLite busy timeout: how long a writer waits for another writer.
     public var busyTimeoutMilliseconds: Int
+    /// Migrations for the caller's own non-replicated tables, applied after the engine's.
+    public var localMigrations: [LocalMigration]
 
     public init(synchronous: Synchronous = .full,
                 maxDriftMilliseconds: UInt64 = HybridClock.defaultMaxDriftMilliseconds,
                 wallClock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds,
                 scopePolicy: ScopePolicy = .standard,
-                busyTimeoutMilliseconds: Int = 5000) {
+                busyTimeoutMilliseconds: Int = 5000,
+                localMigrations: [LocalMigration] = []) {
         self.synchronous = synchronous
         self.maxDriftMilliseconds = maxDriftMilliseconds
         self.wallClock = wallClock
         self.scopePolicy = scopePolicy
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.localMigrations = localMigrations
     }
 }
 
@@ -78,7 +82,7 @@ public final class Store: @unchecked Sendable {
         do {
             let queue = try DatabaseQueue(path: path, options: databaseOptions(options, create: true), label: "fieldsync.store")
             try queue.sync { db in
-                try Schema.migrator.migrate(db)
+                try Schema.migrator(local: options.localMigrations).migrate(db)
                 try db.inTransaction(.immediate) {
                     let put = try db.cachedStatement("INSERT INTO meta(key, value) VALUES (?, ?)")
                     try put.execute(["node_id", .blob(nodeID.bytes)])
@@ -104,7 +108,7 @@ public final class Store: @unchecked Sendable {
         do {
             let queue = try DatabaseQueue(path: path, options: databaseOptions(options, create: false), label: "fieldsync.store")
             let (node, role) = try queue.sync { db -> (NodeID?, ReplicaRole?) in
-                try Schema.migrator.migrate(db)
+                try Schema.migrator(local: options.localMigrations).migrate(db)
                 let node = try db.queryFirst("SELECT value FROM meta WHERE key = 'node_id'") { $0.nodeID(0) } ?? nil
                 let role = try db.queryFirst("SELECT value FROM meta WHERE key = 'role'") { $0.string(0) } ?? nil
                 return (node, role.flatMap(ReplicaRole.init(rawValue:)))
@@ -137,6 +141,13 @@ public final class Store: @unchecked Sendable {
                 continuation.resume(with: Result { try body(self) })
             }
         }
+    }
+
+    /// Direct access to this replica's own, non-replicated tables (created by
+    /// `StoreOptions.localMigrations`). Never use it for replicated state: that goes through
+    /// `write`, so that every change becomes an op.
+    public func local<T>(_ body: (Database) throws -> T) throws -> T {
+        try onQueue(body)
     }
 
     /// A metadata value written at `create` (keys without the internal `x.` prefix).
