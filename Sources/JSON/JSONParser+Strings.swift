@@ -86,10 +86,11 @@ extension JSONParser {
             var scalar = try readHex4(escape: escape)
             switch scalar {
             case 0xD800...0xDBFF:
-                guard index + 1 < bytes.count else { throw endError("expected '\\u' and the second half of a surrogate pair") }
-                guard bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw loneHighSurrogateError(scalar, at: escape)
-                }
+                let needLow = "expected '\\u' and the second half of a surrogate pair"
+                guard index < bytes.count else { throw endError(needLow) }
+                guard bytes[index] == UInt8(ascii: "\\") else { throw loneHighSurrogateError(scalar, at: escape) }
+                guard index + 1 < bytes.count else { throw endError(needLow) }
+                guard bytes[index + 1] == UInt8(ascii: "u") else { throw loneHighSurrogateError(scalar, at: escape) }
                 index += 2
                 let low = try readHex4(escape: index - 2)
                 guard (0xDC00...0xDFFF).contains(low) else { throw loneHighSurrogateError(scalar, at: escape) }

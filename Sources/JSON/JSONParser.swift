@@ -130,7 +130,7 @@ struct JSONParser {
                         guard !stack[top].object.contains(key) else { throw duplicateKeyError(key, at: keyStart) }
                         stack[top].key = key
                     } else if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
-                        throw unexpected(.unexpectedByte, "expected a value after ','; remove the trailing ',' before ']'")
+                        throw error(.unexpectedByte, at: index, "found ']' after ','; remove the trailing ','")
                     }
                     continue readValue
                 case UInt8(ascii: "}") where isObject:
@@ -152,7 +152,7 @@ struct JSONParser {
         guard index < bytes.count else { throw endError("expected a key in double quotes") }
         guard bytes[index] == UInt8(ascii: "\"") else {
             if afterComma && bytes[index] == UInt8(ascii: "}") {
-                throw unexpected(.unexpectedByte, "expected a key after ','; remove the trailing ',' before '}'")
+                throw error(.unexpectedByte, at: index, "found '}' after ','; remove the trailing ','")
             }
             throw unexpected(.unexpectedByte, afterComma ? "expected a key in double quotes"
                                                          : "expected a key in double quotes or '}'")

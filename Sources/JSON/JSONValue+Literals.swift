@@ -1,9 +1,10 @@
 /// Literal syntax for building values in code and tests:
-/// `let v: JSONValue = ["mission": "MINUSCA", "victims": [["ageBand": "15_17"]], "note": nil]`.
+/// `let v: JSONValue = ["mission": "MINUSCA", "victims": [["ageBand": "15_17"]], "note": nil]`,
+/// and interpolated strings: `["unit": "Battalion \(n)"]`.
 /// Dictionary literals keep their written order; a key written twice is a programming error
 /// (precondition failure).
 extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByStringInterpolation, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral {
     public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
