@@ -52,7 +52,7 @@ let package = Package(
 
         // Node and hub logic; executables only parse arguments and call in.
         .target(name: "NodeKit",
-                dependencies: ["SyncEngine", "SyncClient", "FieldModel", "JSON", "Toolkit", "Crypto"],
+                dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "JSON", "Toolkit", "Crypto"],
                 swiftSettings: strict),
         .target(name: "HubKit",
                 dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "JSON", "Toolkit", "HTTP", "Crypto"],

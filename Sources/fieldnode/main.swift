@@ -1,1 +1,5 @@
-print("not yet built")
+import Foundation
+import NodeKit
+
+exit(NodeCLI.main(arguments: Array(CommandLine.arguments.dropFirst()),
+                  environment: ProcessInfo.processInfo.environment))

@@ -1,0 +1,111 @@
+import FieldModel
+import JSON
+import Toolkit
+
+/// Hidden commands for tests, compiled into DEBUG builds only and absent from `--help`:
+///
+/// - `fieldnode debug burst --count N [--seed S]`: writes N generated valid reports, one
+///   transaction each, printing each reference on stdout right after its commit. A test kills
+///   the process mid-burst and checks that every printed reference survived.
+enum DebugCommands {
+    #if DEBUG
+    static let burst = CommandSpec(
+        name: "burst", abstract: "Write N generated reports, one transaction each, printing each reference after its commit.",
+        arguments: [
+            .option("count", valueName: "n", help: "How many reports."),
+            .option("seed", valueName: "seed", help: "Seed for the generated content (default 1)."),
+        ])
+
+    /// The normal tree plus `debug`.
+    static let root: CommandSpec = {
+        var root = NodeCommands.root
+        root.subcommands.append(CommandSpec(name: "debug", abstract: "Test helpers (debug builds only).",
+                                            subcommands: [burst]))
+        return root
+    }()
+
+    /// True when the first word that is not an option (or `--data-dir`'s value) is `debug`.
+    static func wantsDebugTree(_ arguments: [String]) -> Bool {
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            if word == "--data-dir" { index += 2; continue }
+            if word.hasPrefix("-") { index += 1; continue }
+            return word == "debug"
+        }
+        return false
+    }
+
+    static func runBurst(_ context: NodeContext) throws {
+        guard let text = context.command.option("count"), let count = Int(text), count > 0 else {
+            throw NodeError.usage("--count must be a positive number")
+        }
+        guard let seed = UInt64(context.command.option("seed") ?? "1") else {
+            throw NodeError.usage("--seed must be a non-negative number")
+        }
+        let node = try context.openNode()
+        var generator = SplitMix64(seed: seed)
+        for index in 0..<count {
+            let document = sampleReport(mission: node.mission, index: index, using: &generator)
+            let report = try ReportAddCommand.parse(JSON.encodeBytes(document), now: context.nowRFC3339)
+            let saved = try ReportWriter.create(report, in: node)
+            context.say(saved.ref)
+        }
+    }
+
+    /// A valid report with varied content: 0 to 3 victims and alleged persons, a narrative
+    /// of 100 to 4000 characters.
+    static func sampleReport(mission: String, index: Int, using generator: inout SplitMix64) -> JSONValue {
+        func pick<E: WireEnum>(_ type: E.Type) -> JSONValue { .string(E.allCases.randomElement(using: &generator)!.rawValue) }
+        let victims = (0..<Int.random(in: 0...3, using: &generator)).map { _ -> JSONValue in
+            ["ageBand": pick(AgeBand.self), "sex": pick(Sex.self)]
+        }
+        let alleged = (0..<Int.random(in: 0...3, using: &generator)).map { _ -> JSONValue in
+            ["personnelCategory": pick(PersonnelCategory.self), "nationality": "unknown", "unit": "Unit \(index)"]
+        }
+        let narrative = String(repeating: "Generated narrative \(index). ", count: Int.random(in: 4...160, using: &generator))
+        return [
+            "mission": .string(mission),
+            "channel": pick(Channel.self),
+            "incident": ["area": .string("Area \(index % 17)"), "dateApproximate": .bool(index % 2 == 0)],
+            "allegation": ["types": .array([pick(AllegationType.self)]), "narrative": .string(narrative)],
+            "victims": .array(victims),
+            "alleged": .array(alleged),
+            "needs": .array([pick(Need.self)]),
+            "consent": ["shareWithInvestigators": true, "victimAssistanceReferral": .bool(index % 3 == 0),
+                        "followUpContact": false],
+        ]
+    }
+    #else
+    static let root = NodeCommands.root
+    static func wantsDebugTree(_ arguments: [String]) -> Bool { false }
+    #endif
+}
+
+extension NodeCommands {
+    static func debugHandler(for path: [String]) -> Handler? {
+        #if DEBUG
+        if path == ["debug", "burst"] { return DebugCommands.runBurst }
+        #endif
+        return nil
+    }
+}
+
+#if DEBUG
+/// A small seeded generator (SplitMix64) so a burst can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+#endif

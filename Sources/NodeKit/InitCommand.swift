@@ -1,0 +1,54 @@
+import FieldModel
+import Foundation
+import Toolkit
+
+/// `fieldnode init --mission CODE --node-name NAME`: creates the data directory (0700) and an
+/// empty node store for one mission.
+enum InitCommand {
+    /// Longest node name, in characters.
+    static let maxNodeNameLength = 64
+
+    static func run(_ context: NodeContext) throws {
+        let mission = try missionCode(context.command.option("mission"))
+        let nodeName = try nodeName(context.command.option("node-name"))
+        let home = context.home
+        if home.hasStore { throw alreadyThere(home, hooks: TestHooks(environment: context.environment)) }
+        try DataDirectory.prepare(home.directory)
+        let node = try FieldNode.create(home, mission: mission, nodeName: nodeName,
+                                        hooks: TestHooks(environment: context.environment))
+        context.say("initialised field node \(nodeName) for mission \(mission)")
+        context.say("node id:   \(node.store.nodeID.hex)")
+        context.say("data dir:  \(home.directory)")
+        context.say("next: record a report with 'fieldnode report new', or enrol with the hub with 'fieldnode enroll'")
+    }
+
+    /// The mission code, checked like the intake checks `mission`.
+    static func missionCode(_ value: String?) throws -> String {
+        guard let value else { throw NodeError.usage("missing option '--mission <code>'") }
+        guard Intake.isMissionCode(value) else {
+            throw NodeError.usage("'\(value)' is not a mission code; use 2 to 16 capital letters or digits starting with a letter, e.g. MINUSCA")
+        }
+        return value
+    }
+
+    /// A name for the laptop: 1 to 64 printable characters.
+    static func nodeName(_ value: String?) throws -> String {
+        guard let value else { throw NodeError.usage("missing option '--node-name <name>'") }
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= maxNodeNameLength,
+              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw NodeError.usage("the node name must be 1 to \(maxNodeNameLength) printable characters, e.g. bangui-desk-1")
+        }
+        return trimmed
+    }
+
+    /// The error for a second `init`, naming what is there.
+    private static func alreadyThere(_ home: NodeHome, hooks: TestHooks) -> NodeError {
+        let what = switch Result(catching: { try FieldNode.open(home, hooks: hooks) }) {
+        case .success(let node): " (node \(node.nodeName), mission \(node.mission))"
+        case .failure(let error): " (it cannot be opened: \(NodeFailure.describe(error).message))"
+        }
+        return .user("a field node already exists in \(home.directory)\(what); nothing was changed",
+                     hint: "use it as it is, or choose another data directory with --data-dir")
+    }
+}

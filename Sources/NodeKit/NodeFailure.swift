@@ -1,0 +1,63 @@
+import SQLite
+import SyncEngine
+import Toolkit
+
+/// Turns whatever a command threw into what the operator reads (`NodeError`).
+enum NodeFailure {
+    static func describe(_ error: any Error) -> NodeError {
+        switch error {
+        case let error as NodeError:
+            return error
+        case let error as StoreError:
+            return describe(error)
+        case let error as DataDirectoryError:
+            return NodeError(error.cliError)
+        case let error as CLIError:
+            return NodeError(error)
+        default:
+            return .internal("internal error: \(error)")
+        }
+    }
+
+    /// Store failures in the operator's terms. Every store change is one transaction, so any
+    /// failure leaves the store as it was, and the messages say so.
+    static func describe(_ error: StoreError) -> NodeError {
+        switch error.code {
+        case .notInitialized, .alreadyInitialized, .incompatible, .storeBehindPeer, .divergentOp:
+            return .user(error.message)
+        case .invalidWrite:
+            return .internal("internal error: \(error.message)")
+        case .database:
+            return describe(database: error)
+        }
+    }
+
+    private static func describe(database error: StoreError) -> NodeError {
+        guard let underlying = error.underlying else { return .internal("internal error: \(error.message)") }
+        let directory = parentDirectory(underlying.path)
+        switch underlying.code {
+        case .full:
+            return .user("the disk holding \(directory) is full; nothing was saved",
+                         hint: "free some space (df -h \(directory)) and run the command again")
+        case .busy, .locked:
+            return .user("the store is busy: another fieldnode process is writing to it; nothing was changed",
+                         hint: "try again in a moment")
+        case .readonly:
+            return .user("the store in \(directory) is read-only; nothing was changed",
+                         hint: "check the permissions of the data directory and its files, or choose another with --data-dir")
+        case .cantopen:
+            return .user("cannot open the store in \(directory); nothing was changed",
+                         hint: "check that the data directory exists and is writable, or choose another with --data-dir")
+        case .corrupt, .notadb:
+            return .user("the store in \(directory) is damaged; nothing was changed",
+                         hint: "restore it from a backup, or enrol this laptop again as a new node")
+        default:
+            return .internal("the store failed: \(underlying.description)")
+        }
+    }
+
+    private static func parentDirectory(_ path: String?) -> String {
+        guard let path, let slash = path.lastIndex(of: "/") else { return path ?? "the data directory" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

@@ -1,0 +1,49 @@
+import FieldModel
+import Toolkit
+
+/// `fieldnode report new`: records a report by asking the operator question by question.
+/// Nothing is written until the operator has seen the summary and confirmed; at end of input
+/// or Ctrl-C before that, nothing is written and the command says so.
+enum ReportNewCommand {
+    static let cancelled = NodeError(.cancelled, "cancelled; nothing was saved")
+
+    static func run(_ context: NodeContext) throws {
+        let format = try context.outputFormat()
+        let node = try context.openNode()
+        let guarded = context.input.isProcessStandardInput
+        if guarded { InterruptGuard.install() }
+        defer { if guarded { InterruptGuard.remove() } }
+        let prompter = Prompter(nextLine: { [input = context.input] in input.readLine() },
+                                write: { [errors = context.errorOutput] in errors.write($0) })
+        prompter.say("New report for mission \(node.mission). Press Enter to accept a [default]; "
+                     + "Ctrl-D or Ctrl-C cancels, and nothing is saved until you confirm at the end.")
+        let report: ReportIntake
+        do {
+            report = try ReportInterview(prompter: prompter, input: context.input,
+                                         nodeMission: node.mission, now: context.nowRFC3339).run()
+        } catch is InterviewCancelled {
+            throw context.input.readError.map(inputFailed) ?? cancelled
+        }
+        prompter.say("")
+        prompter.say(summary(report))
+        guard let save = prompter.confirm("Save this report?", default: false) else { throw cancelled }
+        guard save else { throw cancelled }
+        if guarded { InterruptGuard.remove() }
+        let saved = try ReportWriter.create(report, in: node)
+        ReportAddCommand.printSaved(saved, format: format, context: context)
+    }
+
+    /// What will be stored, field by field, with the derived values.
+    static func summary(_ report: ReportIntake) -> String {
+        var lines = StoredReport.displayLines(report.toJSON())
+        lines.append(("category", "\(report.category)"))
+        lines.append(("involves a child", report.involvesChild ? "yes" : "no"))
+        lines.append(("age undetermined", report.ageUndetermined ? "yes" : "no"))
+        return "This is what will be stored (coordinates coarsened to about 1 km; no names, phone numbers "
+            + "or dates of birth):\n" + ReportShowCommand.aligned(lines.map { ("  " + $0.0, $0.1) })
+    }
+
+    private static func inputFailed(_ error: InputError) -> NodeError {
+        .user("cannot read the answers: \(error); nothing was saved")
+    }
+}

@@ -1,0 +1,149 @@
+import FieldModel
+import JSON
+import SyncEngine
+import SyncProtocol
+
+/// A report as this node holds it, read back from its merged document (the entity in
+/// collection `report`, see the engine brief): the intake fields, its reference, the derived
+/// values, what the hub wrote back, and any conflicts.
+struct StoredReport {
+    /// One register with concurrent writes: the value kept and the ones it beat.
+    struct Conflict {
+        let field: String
+        let winner: Value
+        let losers: [Value]
+    }
+
+    /// The top-level keys of the intake contract, in contract order; fields under any other
+    /// key (`ref`, `derived.*`, `hub.*`, whatever the hub adds later) are not part of the report.
+    static let intakeKeyOrder = ["mission", "channel", "receivedAt", "incident", "allegation",
+                                 "victims", "alleged", "needs", "consent"]
+    static let intakeKeys = Set(intakeKeyOrder)
+
+    /// A report's fields and sets as `path  value` lines for display, in contract order
+    /// (set elements joined with commas).
+    static func displayLines(_ report: JSONValue) -> [(String, String)] {
+        let flat = ReportDocument.flatten(report)
+        let lines = flat.fields.map { ($0.path, $0.value.description) }
+            + flat.sets.map { ($0.path, $0.elements.isEmpty ? "(none)" : $0.elements.joined(separator: ", ")) }
+        func rank(_ path: String) -> Int {
+            intakeKeyOrder.firstIndex(of: String(path.prefix { $0 != "." && $0 != "[" })) ?? intakeKeyOrder.count
+        }
+        return lines.enumerated().sorted { a, b in
+            let (ra, rb) = (rank(a.element.0), rank(b.element.0))
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Field names the node writes next to the intake fields.
+    enum Field {
+        static let ref = "ref"
+        static let involvesChild = "derived.involvesChild"
+        static let ageUndetermined = "derived.ageUndetermined"
+        static let category = "derived.category"
+        static let hubReceivedAt = "hub.receivedAt"
+    }
+
+    let document: Document
+
+    init(_ document: Document) {
+        self.document = document
+    }
+
+    var id: String { document.entity }
+    var ref: String { document.string(Field.ref) ?? "" }
+
+    /// The intake fields and sets in the flat form `ReportDocument.assemble` takes.
+    var flat: (fields: [String: FieldValue], sets: [String: [String]]) {
+        var fields: [String: FieldValue] = [:]
+        for (path, state) in document.fields where Self.isIntake(path) {
+            if let value = FieldValue(state.value) { fields[path] = value }
+        }
+        var sets: [String: [String]] = [:]
+        for (path, elements) in document.sets where Self.isIntake(path) {
+            sets[path] = elements.compactMap { if case .string(let s) = $0 { s } else { nil } }
+        }
+        return (fields, sets)
+    }
+
+    /// The report as the intake contract describes it (coordinates coarsened, no identifiers).
+    var assembled: JSONValue {
+        let flat = flat
+        return ReportDocument.assemble(fields: flat.fields, sets: flat.sets)
+    }
+
+    var receivedAt: String? { document.string("receivedAt") }
+    var channel: String? { document.string("channel") }
+    var area: String? { document.string("incident.area") }
+    var category: Int64? { if case .int(let n)? = document.value(Field.category) { n } else { nil } }
+    var involvesChild: Bool? { bool(Field.involvesChild) }
+    var ageUndetermined: Bool? { bool(Field.ageUndetermined) }
+
+    /// When the hub first stored this report (milliseconds since the epoch), once that has
+    /// flowed back to this node.
+    var hubReceivedAt: UInt64? {
+        if case .int(let ms)? = document.value(Field.hubReceivedAt), ms >= 0 { return UInt64(ms) }
+        return nil
+    }
+
+    /// Every register with concurrent writes, by field name.
+    var conflicts: [Conflict] {
+        document.fields.filter { !$0.value.conflicts.isEmpty }.sorted { $0.key < $1.key }.map { field, state in
+            Conflict(field: field, winner: state.value, losers: state.conflicts.map(\.value))
+        }
+    }
+
+    private func bool(_ field: String) -> Bool? {
+        if case .bool(let b)? = document.value(field) { b } else { nil }
+    }
+
+    private static func isIntake(_ path: String) -> Bool {
+        let key = path.prefix { $0 != "." && $0 != "[" }
+        return intakeKeys.contains(String(key))
+    }
+}
+
+extension FieldValue {
+    /// The intake value of a stored scalar; nil for bytes and sealed values, which no intake
+    /// field holds.
+    init?(_ value: Value) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let n): self = .int(n)
+        case .double(let d): self = .double(d)
+        case .string(let s): self = .string(s)
+        case .bytes, .sealed: return nil
+        }
+    }
+
+    /// The value the store keeps for this field.
+    var storeValue: Value {
+        switch self {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .int(let n): .int(n)
+        case .double(let d): .double(d)
+        case .string(let s): .string(s)
+        }
+    }
+}
+
+extension Value {
+    /// The value as JSON, for `--json` output (bytes and sealed values as a placeholder: they
+    /// are never shown).
+    var json: JSONValue {
+        switch self {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .int(let n): .int(n)
+        case .double(let d): .double(d)
+        case .string(let s): .string(s)
+        case .bytes: .string("(bytes)")
+        case .sealed: .string("(sealed)")
+        }
+    }
+
+    /// The value for a text listing: strings quoted, others as written in JSON.
+    var display: String { JSON.encode(json) }
+}
