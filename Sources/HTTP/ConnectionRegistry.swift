@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+
+/// The server's live connections: admission against the cap, draining, forced close, and
+/// waiting for the last one to finish.
+final class ConnectionRegistry: @unchecked Sendable {  // every field is guarded by `lock`
+    /// What to do with a freshly accepted connection.
+    enum Admission {
+        case serve(id: UInt64)
+        /// Over the cap: answer 503 and close.
+        case reject(id: UInt64)
+        /// Draining, or too many rejections in flight already: close without a word.
+        case refuse
+    }
+
+    private let lock = NSLock()
+    private var serving: [UInt64: DescriptorWaiter] = [:]
+    private var rejecting: [UInt64: DescriptorWaiter] = [:]
+    private var lastID: UInt64 = 0
+    private var draining = false
+    private var emptyWaiter: (id: Int, continuation: CheckedContinuation<Bool, Never>)?
+    private var nextWaiterID = 0
+
+    /// Whether shutdown has begun: responses then carry `Connection: close`.
+    var isDraining: Bool { lock.withLock { draining } }
+
+    /// Connections being served (rejections excluded).
+    var servingCount: Int { lock.withLock { serving.count } }
+
+    /// Admits a connection while fewer than `cap` are served; beyond it, up to `cap` more are
+    /// answered 503 (so a flood costs at most twice the cap in descriptors); past that, refused.
+    func admit(_ waiter: DescriptorWaiter, cap: Int) -> Admission {
+        lock.withLock {
+            guard !draining else { return .refuse }
+            lastID += 1
+            if serving.count < cap {
+                serving[lastID] = waiter
+                return .serve(id: lastID)
+            }
+            guard rejecting.count < cap else { return .refuse }
+            rejecting[lastID] = waiter
+            return .reject(id: lastID)
+        }
+    }
+
+    /// Forgets a finished connection; wakes `waitUntilEmpty` when it was the last.
+    func remove(_ id: UInt64) {
+        let wake: CheckedContinuation<Bool, Never>? = lock.withLock {
+            serving[id] = nil
+            rejecting[id] = nil
+            guard serving.isEmpty, rejecting.isEmpty, let waiter = emptyWaiter else { return nil }
+            emptyWaiter = nil
+            return waiter.continuation
+        }
+        wake?.resume(returning: true)
+    }
+
+    /// Starts draining: idle connections end their wait and close; busy ones finish.
+    func startDraining() {
+        let all: [DescriptorWaiter] = lock.withLock {
+            draining = true
+            return Array(serving.values) + Array(rejecting.values)
+        }
+        all.forEach { $0.drain() }
+    }
+
+    /// Ends every connection's I/O now (the grace period is over); returns how many there were.
+    @discardableResult
+    func interruptAll() -> Int {
+        let all: [DescriptorWaiter] = lock.withLock { Array(serving.values) + Array(rejecting.values) }
+        all.forEach { $0.abort() }
+        return all.count
+    }
+
+    /// True once no connection is left, false if `timeout` passed first.
+    func waitUntilEmpty(timeout: Duration) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let id: Int? = lock.withLock {
+                guard !serving.isEmpty || !rejecting.isEmpty else { return nil }
+                nextWaiterID += 1
+                emptyWaiter = (nextWaiterID, continuation)
+                return nextWaiterID
+            }
+            guard let id else { return continuation.resume(returning: true) }
+            DispatchQueue.global().asyncAfter(deadline: timeout.fromNow) {
+                let expired: CheckedContinuation<Bool, Never>? = self.lock.withLock {
+                    guard let waiter = self.emptyWaiter, waiter.id == id else { return nil }
+                    self.emptyWaiter = nil
+                    return waiter.continuation
+                }
+                expired?.resume(returning: false)
+            }
+        }
+    }
+}

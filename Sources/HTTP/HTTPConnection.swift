@@ -1,0 +1,205 @@
+import Dispatch
+import Glibc
+
+/// Serves one accepted connection: reads, parses, calls the responder, writes, in order.
+///
+/// Invariants:
+/// 1. One request at a time: the next pipelined request is parsed only after the previous
+///    response is written, so responses leave in request order and a client that pipelines
+///    without reading is slowed by TCP, not buffered without bound.
+/// 2. Every wait has a deadline: head (`headerTimeout` from its first byte, or from accept for
+///    the first request), idle keep-alive (`idleTimeout`), body progress (`bodyTimeout`),
+///    writes (`writeTimeout`), lingering (`lingerTimeout`). No client holds a slot for ever.
+/// 3. After an error answer the connection half-closes and lingers, reading and discarding, so
+///    the client sees the answer rather than a reset from unread bytes.
+/// 4. Internal error text never reaches the wire; it is logged with the request id.
+struct HTTPConnection {
+    let waiter: DescriptorWaiter
+    let peer: HTTPPeerAddress
+    let id: UInt64
+    let acceptedAt: DispatchTime
+    let configuration: HTTPServerConfiguration
+    let responder: any HTTPResponder
+    let registry: ConnectionRegistry
+    let log: HTTPLogHandler
+
+    private enum ReadOutcome {
+        case bytes(Int)
+        case endOfStream
+        case timedOut
+        case stopped
+        case failed(SystemErrno)
+    }
+
+    private var fd: Int32 { waiter.fd }
+
+    /// Reads 64 KiB at a time: large enough for bodies, small enough for 256 connections.
+    private static let readSize = 64 * 1024
+
+    /// Serves requests until the peer leaves, an error or timeout ends it, or the server drains.
+    func serve() async {
+        defer { waiter.close() }
+        var parser = HTTPRequestParser(limits: configuration.limits)
+        var buffer = [UInt8](repeating: 0, count: Self.readSize)
+        var headStarted = acceptedAt
+        var served = 0
+        while true {
+            switch parser.next() {
+            case .needMoreData:
+                let idle = parser.isIdle
+                let deadline: DispatchTime
+                if parser.isReadingHead || (idle && served == 0) {
+                    deadline = headStarted + configuration.headerTimeout.dispatchInterval
+                } else if idle {
+                    deadline = configuration.idleTimeout.fromNow
+                } else {
+                    deadline = configuration.bodyTimeout.fromNow
+                }
+                switch await read(into: &buffer, deadline: deadline, drainable: idle) {
+                case .bytes(let count):
+                    if idle, served > 0 { headStarted = .now() }
+                    parser.feed(buffer[0..<count])
+                case .endOfStream:
+                    if let error = parser.inputEnded() { debug("connection ended mid-request", ["reason": error.code.rawValue]) }
+                    return
+                case .timedOut:
+                    guard !idle else { return debug("idle connection timed out") }
+                    debug("request timed out", ["reading": parser.isReadingHead ? "head" : "body"])
+                    return await answerAndClose(status: 408, code: "timeout",
+                                                message: "the request did not arrive in time; send it promptly",
+                                                retry: .retry)
+                case .stopped:
+                    return
+                case .failed(let error):
+                    return debug("read failed", ["errno": error.name])
+                }
+            case .sendContinue:
+                guard await write(HTTPResponse.continueBytes) else { return }
+            case .request(let request):
+                served += 1
+                guard await handle(request) else { return }
+                headStarted = .now()
+            case .error(let error):
+                log(.info, "rejected malformed request", metadata(["status": String(error.status), "reason": error.code.rawValue]))
+                return await answerAndClose(status: error.status, code: error.code.rawValue,
+                                            message: error.message, retry: .stop)
+            }
+        }
+    }
+
+    /// Answers a connection over the cap with 503 and closes it.
+    func reject() async {
+        defer { waiter.close() }
+        await answerAndClose(status: 503, code: "overloaded",
+                             message: "the server has too many connections; retry later",
+                             retry: .backoff, headers: [("Retry-After", "1")])
+    }
+
+    /// Runs the responder and writes its answer; true when the connection stays open.
+    private func handle(_ request: HTTPRequest) async -> Bool {
+        let context = RequestContext(requestID: RequestContext.makeRequestID(), peer: peer, connectionID: id)
+        let response: HTTPResponse
+        do {
+            response = try await responder.respond(to: request, context: context)
+        } catch let error as any HTTPResponseError {
+            response = error.response()
+        } catch {
+            log(.error, "request failed", metadata([
+                "request_id": context.requestID, "method": request.method, "path": request.path,
+                "error": String(describing: error),
+            ]))
+            response = HTTPResponse(status: 500, headers: ["Content-Type": HTTPErrorEnvelope.contentType],
+                                    body: HTTPErrorEnvelope.internalError)
+        }
+        let keepAlive = request.keepAlive && !response.requestsClose && !registry.isDraining
+        let serialized = response.serialize(keepAlive: keepAlive, peerVersion: request.version,
+                                            isHeadRequest: request.method == "HEAD")
+        if !serialized.droppedHeaderNames.isEmpty {
+            log(.warning, "dropped invalid response header fields", metadata([
+                "request_id": context.requestID, "names": serialized.droppedHeaderNames.joined(separator: ","),
+            ]))
+        }
+        log(.debug, "request served", metadata([
+            "request_id": context.requestID, "method": request.method, "path": request.path,
+            "status": String(response.status),
+        ]))
+        guard await write(serialized.bytes) else { return false }
+        return keepAlive
+    }
+
+    /// Writes a server-generated error with `Connection: close`, half-closes and lingers.
+    private func answerAndClose(status: Int, code: String, message: String, retry: HTTPRetryAdvice,
+                                headers: [(String, String)] = []) async {
+        let error = HTTPError(status: status, code: code, message: message, retry: retry, headers: headers)
+        guard await write(error.response().serialize(keepAlive: false).bytes) else { return }
+        await linger()
+    }
+
+    /// Half-closes, then reads and discards until the peer closes, `lingerTimeout` passes or
+    /// 1 MiB was discarded (invariant 3).
+    private func linger() async {
+        guard case .success = Syscall.shutdown(fd, Int32(SHUT_WR)) else { return }
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var discarded = 0
+        let deadline = configuration.lingerTimeout.fromNow
+        while discarded < 1 << 20 {
+            guard case .bytes(let count) = await read(into: &buffer, deadline: deadline, drainable: false) else { return }
+            discarded += count
+        }
+    }
+
+    /// Reads what is available, waiting for readability when there is nothing yet.
+    private func read(into buffer: inout [UInt8], deadline: DispatchTime, drainable: Bool) async -> ReadOutcome {
+        while true {
+            let result = buffer.withUnsafeMutableBytes { Syscall.receive(fd, into: $0) }
+            switch result {
+            case .success(0):
+                return .endOfStream
+            case .success(let count):
+                return .bytes(count)
+            case .failure(let error) where error.isWouldBlock:
+                switch await waiter.wait(for: .read, deadline: deadline, drainable: drainable) {
+                case .ready: continue
+                case .timedOut: return .timedOut
+                case .draining, .closed: return .stopped
+                }
+            case .failure(let error):
+                return .failed(error)
+            }
+        }
+    }
+
+    /// Writes all of `bytes`, handling partial writes and EAGAIN; false when the connection is
+    /// unusable (peer gone, EPIPE, write timeout, forced close).
+    private func write(_ bytes: [UInt8]) async -> Bool {
+        var offset = 0
+        let deadline = configuration.writeTimeout.fromNow
+        while offset < bytes.count {
+            let result = bytes.withUnsafeBytes { raw in
+                Syscall.send(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]))
+            }
+            switch result {
+            case .success(let count):
+                offset += count
+            case .failure(let error) where error.isWouldBlock:
+                let outcome = await waiter.wait(for: .write, deadline: deadline, drainable: false)
+                guard outcome == .ready else {
+                    debug("write stopped", ["outcome": String(describing: outcome)])
+                    return false
+                }
+            case .failure(let error):
+                debug("write failed", ["errno": error.name])
+                return false
+            }
+        }
+        return true
+    }
+
+    private func metadata(_ extra: [String: String]) -> [String: String] {
+        extra.merging(["connection": String(id), "peer": peer.description]) { own, _ in own }
+    }
+
+    private func debug(_ message: String, _ extra: [String: String] = [:]) {
+        log(.debug, message, metadata(extra))
+    }
+}

@@ -1,0 +1,114 @@
+import SQLite
+
+/// The store's on-disk format.
+///
+/// Invariants (checked by the code that writes each table, and by `Store.verifyInvariants`):
+/// 1. `ops` holds every op this replica has received or created, exactly once per
+///    (origin, seq). `local_seq` is this replica's arrival number: AUTOINCREMENT, never reused,
+///    so a pull cursor can never skip an op (an op released from quarantine gets a new number).
+/// 2. An op is merged into state (entities, registers, conflicts, superseded, set_*) in the same
+///    transaction that inserts it with `merged = 1`. Quarantined ops have `merged = 0` and touch
+///    no state table.
+/// 3. `registers` holds, per (collection, entity, field), the winner: the set op with the highest
+///    (rank, hlc, origin, seq). `conflicts` holds every other head: set ops of the register that
+///    no set op of the same register lists in `supersedes` (recorded in `superseded`).
+/// 4. A set element is present iff `set_adds` has a tag for it that `set_removed` does not.
+/// 5. `entities.causal_length` is the maximum causal length of the entity's exist ops.
+/// 6. `origins` is the version vector: for each origin, `contiguous` is the highest n such that
+///    ops 1…n are all stored (merged or quarantined), `max_seq` the highest stored.
+/// 7. `meta.hlc` is at least the hlc of every op this replica stamped, written in the same
+///    transaction as the op, so the clock never goes backwards across a restart.
+/// 8. A peer cursor (`peers`) only moves forward and is written in the transaction that stored
+///    the ops it covers (the PouchDB lesson).
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("0001-core") { db in
+            try db.execute("""
+                CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value ANY) STRICT;
+                CREATE TABLE ops(
+                    local_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    origin BLOB NOT NULL CHECK (length(origin) = 16),
+                    seq INTEGER NOT NULL CHECK (seq >= 1),
+                    hlc INTEGER NOT NULL,
+                    collection TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    merged INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    UNIQUE (origin, seq)) STRICT;
+                CREATE INDEX ops_scope ON ops(scope, local_seq);
+                CREATE TABLE origins(
+                    origin BLOB PRIMARY KEY NOT NULL,
+                    contiguous INTEGER NOT NULL,
+                    max_seq INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+                CREATE TABLE entities(
+                    collection TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    causal_length INTEGER NOT NULL DEFAULT 0,
+                    owner BLOB,
+                    first_hlc INTEGER NOT NULL,
+                    last_hlc INTEGER NOT NULL,
+                    PRIMARY KEY (collection, entity)) STRICT, WITHOUT ROWID;
+                CREATE TABLE registers(
+                    collection TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    vtype INTEGER NOT NULL,
+                    value ANY,
+                    rank INTEGER NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    origin BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (collection, entity, field)) STRICT, WITHOUT ROWID;
+                CREATE INDEX registers_ref ON registers(value) WHERE field = 'ref';
+                CREATE TABLE conflicts(
+                    collection TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    origin BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    vtype INTEGER NOT NULL,
+                    value ANY,
+                    rank INTEGER NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    PRIMARY KEY (collection, entity, field, origin, seq)) STRICT, WITHOUT ROWID;
+                CREATE TABLE superseded(
+                    collection TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    origin BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (collection, entity, field, origin, seq)) STRICT, WITHOUT ROWID;
+                CREATE TABLE set_adds(
+                    collection TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    etype INTEGER NOT NULL,
+                    element ANY,
+                    origin BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (collection, entity, field, etype, element, origin, seq)) STRICT, WITHOUT ROWID;
+                CREATE TABLE set_removed(
+                    collection TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    etype INTEGER NOT NULL,
+                    element ANY,
+                    origin BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (collection, entity, field, etype, element, origin, seq)) STRICT, WITHOUT ROWID;
+                CREATE TABLE peers(
+                    peer TEXT PRIMARY KEY NOT NULL,
+                    push_acked INTEGER NOT NULL DEFAULT 0,
+                    pull_cursor INTEGER NOT NULL DEFAULT 0,
+                    last_success INTEGER,
+                    last_attempt INTEGER,
+                    last_error TEXT,
+                    clock_offset_ms INTEGER) STRICT;
+                """)
+        }
+        return m
+    }
+}

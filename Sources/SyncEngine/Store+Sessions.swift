@@ -1,0 +1,192 @@
+import SQLite
+import SyncProtocol
+
+/// What this replica knows about one peer.
+public struct PeerState: Sendable, Hashable {
+    public let peer: String
+    /// Our ops 1…pushAcked are durably stored by the peer.
+    public let pushAcked: UInt64
+    /// The peer's arrival number up to which we have pulled.
+    public let pullCursor: Int64
+    public let lastSuccessMilliseconds: UInt64?
+    public let lastAttemptMilliseconds: UInt64?
+    public let lastError: String?
+    /// Peer clock minus ours, as last measured.
+    public let clockOffsetMilliseconds: Int64?
+}
+
+/// Ops for a pull response.
+public struct PullSlice: Sendable {
+    public let ops: [Op]
+    /// Where the next pull starts (the arrival number of the last op returned, or the request's).
+    public let nextCursor: Int64
+    /// True when the limit cut the slice short: pull again at once.
+    public let more: Bool
+}
+
+extension Store {
+    // MARK: Pushing (the side that sends its own ops)
+
+    /// Our own ops the peer has not acknowledged, in sequence order, at most `maxOps` of them and
+    /// about `maxBytes` of encoded ops (always at least one op, so a large op still moves).
+    public func pendingPush(peer: String, maxOps: Int = 1000, maxBytes: Int = 256 * 1024) throws -> [Op] {
+        try onQueue { db in
+            let acked = try peerRow(db, peer)?.pushAcked ?? 0
+            var ops: [Op] = []
+            var bytes = 0
+            let rows = try db.cachedStatement("""
+                SELECT body FROM ops WHERE origin = ?1 AND seq > ?2 AND merged = 1 ORDER BY seq LIMIT ?3
+                """).query([nodeID.databaseValue, acked.databaseValue, .integer(Int64(maxOps))]) { $0.blob(0) ?? [] }
+            for body in rows {
+                if !ops.isEmpty && bytes + body.count > maxBytes { break }
+                ops.append(try OpCodec.decode(body))
+                bytes += body.count
+            }
+            return ops
+        }
+    }
+
+    /// How many of our own ops the peer has not acknowledged yet.
+    public func backlog(peer: String) throws -> Int {
+        try onQueue { db in
+            let acked = try peerRow(db, peer)?.pushAcked ?? 0
+            return Int(try db.scalar("SELECT count(*) FROM ops WHERE origin = ? AND seq > ?",
+                                     [nodeID.databaseValue, acked.databaseValue], as: Int64.self) ?? 0)
+        }
+    }
+
+    /// Records the peer's acknowledgement of our ops. The cursor only moves forward. A peer that
+    /// holds more of our ops than we ever wrote means this store was restored from an older
+    /// backup: writing on would reuse sequence numbers, so this is refused loudly.
+    public func recordPushAck(peer: String, contiguous: UInt64) throws {
+        try onQueue { db in
+            try db.inTransaction(.immediate) {
+                let ours = try OpLog.maxSeq(db, origin: nodeID)
+                if contiguous > ours {
+                    throw StoreError(.storeBehindPeer, "the hub holds \(contiguous) ops from this node but this store has only \(ours): it was restored from an older backup. Stop using it and enrol this laptop again as a new node")
+                }
+                try ensurePeer(db, peer)
+                try db.cachedStatement("UPDATE peers SET push_acked = max(push_acked, ?2) WHERE peer = ?1")
+                    .execute([.text(peer), contiguous.databaseValue])
+            }
+        }
+    }
+
+    // MARK: Pulling
+
+    /// Applies pulled ops and advances the pull cursor in the same transaction: a crash leaves
+    /// either both or neither, so a resumed pull neither skips nor duplicates.
+    public func applyPulled(peer: String, ops: [Op], nextCursor: Int64) throws -> ApplyOutcome {
+        try onQueue { db in
+            try db.inTransaction(.immediate) {
+                let outcome = try applyInTransaction(ops, db: db)
+                try ensurePeer(db, peer)
+                try db.cachedStatement("UPDATE peers SET pull_cursor = max(pull_cursor, ?2) WHERE peer = ?1")
+                    .execute([.text(peer), .integer(nextCursor)])
+                return outcome
+            }
+        }
+    }
+
+    /// Serving a pull: merged ops in `scopes` that arrived after `cursor`, excluding those whose
+    /// origin is `excludingOrigin` (the puller's own ops), in arrival order.
+    public func opsForPull(scopes: [String], excludingOrigin: NodeID?, after cursor: Int64,
+                           maxOps: Int = 1000, maxBytes: Int = 256 * 1024) throws -> PullSlice {
+        try onQueue { db in
+            guard !scopes.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
+            let placeholders = scopes.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
+            let rows = try db.cachedStatement("""
+                SELECT local_seq, origin, body FROM ops
+                WHERE scope IN (\(placeholders)) AND local_seq > ?1 AND merged = 1
+                ORDER BY local_seq LIMIT ?2
+                """).query([.integer(cursor), .integer(Int64(maxOps + 1))] + scopes.map { .text($0) }) { row in
+                    (row.int64(0) ?? 0, row.nodeID(1), row.blob(2) ?? [])
+                }
+            var ops: [Op] = []
+            var next = cursor
+            var bytes = 0
+            var more = rows.count > maxOps
+            for (localSeq, origin, body) in rows.prefix(maxOps) {
+                if !ops.isEmpty && bytes + body.count > maxBytes { more = true; break }
+                next = localSeq
+                if let excludingOrigin, origin == excludingOrigin { continue }
+                ops.append(try OpCodec.decode(body))
+                bytes += body.count
+            }
+            return PullSlice(ops: ops, nextCursor: next, more: more)
+        }
+    }
+
+    // MARK: Peer bookkeeping
+
+    public func peerState(_ peer: String) throws -> PeerState {
+        try onQueue { db in
+            try peerRow(db, peer) ?? PeerState(peer: peer, pushAcked: 0, pullCursor: 0, lastSuccessMilliseconds: nil,
+                                               lastAttemptMilliseconds: nil, lastError: nil, clockOffsetMilliseconds: nil)
+        }
+    }
+
+    /// Records the end of a sync attempt: success clears the last error.
+    public func recordSyncAttempt(peer: String, error: String?, clockOffsetMilliseconds: Int64?) throws {
+        try onQueue { db in
+            try db.inTransaction(.immediate) {
+                try ensurePeer(db, peer)
+                let now = options.wallClock().databaseValue
+                if let error {
+                    try db.execute("UPDATE peers SET last_attempt = ?2, last_error = ?3 WHERE peer = ?1",
+                                   [.text(peer), now, .text(error)])
+                } else {
+                    try db.execute("UPDATE peers SET last_attempt = ?2, last_success = ?2, last_error = NULL WHERE peer = ?1",
+                                   [.text(peer), now])
+                }
+                if let clockOffsetMilliseconds {
+                    try db.execute("UPDATE peers SET clock_offset_ms = ?2 WHERE peer = ?1",
+                                   [.text(peer), .integer(clockOffsetMilliseconds)])
+                }
+            }
+        }
+    }
+
+    private func ensurePeer(_ db: Database, _ peer: String) throws {
+        try db.cachedStatement("INSERT OR IGNORE INTO peers(peer) VALUES (?)").execute([.text(peer)])
+    }
+
+    private func peerRow(_ db: Database, _ peer: String) throws -> PeerState? {
+        try db.cachedStatement("""
+            SELECT push_acked, pull_cursor, last_success, last_attempt, last_error, clock_offset_ms FROM peers WHERE peer = ?
+            """).queryFirst([.text(peer)]) { row in
+                PeerState(peer: peer, pushAcked: row.uint64(0) ?? 0, pullCursor: row.int64(1) ?? 0,
+                          lastSuccessMilliseconds: row.uint64(2), lastAttemptMilliseconds: row.uint64(3),
+                          lastError: row.string(4), clockOffsetMilliseconds: row.int64(5))
+            }
+    }
+}
+
+extension Store {
+    // MARK: Reading state
+
+    /// Runs read-only queries on the store's queue.
+    public func document(_ collection: String, _ entity: String) throws -> Document? {
+        try onQueue { db in try Reader(db: db).document(collection, entity) }
+    }
+
+    /// Every entity of a collection, oldest first.
+    public func documents(_ collection: String) throws -> [Document] {
+        try onQueue { db in try Reader(db: db).documents(collection) }
+    }
+
+    /// The entity whose `ref` field holds `ref`.
+    public func entity(collection: String, ref: String) throws -> String? {
+        try onQueue { db in try Reader(db: db).entity(collection: collection, ref: ref) }
+    }
+
+    /// Counts for status displays.
+    public func counts() throws -> (ops: Int, quarantined: Int, origins: Int) {
+        try onQueue { db in
+            let ops = try db.scalar("SELECT count(*) FROM ops", as: Int64.self) ?? 0
+            let q = try db.scalar("SELECT count(*) FROM ops WHERE merged = 0", as: Int64.self) ?? 0
+            let o = try db.scalar("SELECT count(*) FROM origins", as: Int64.self) ?? 0
+            return (Int(ops), Int(q), Int(o))
+        }
+    }
+}

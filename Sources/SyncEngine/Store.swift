@@ -1,0 +1,184 @@
+import Foundation
+import SQLite
+import SyncProtocol
+
+/// Which side of the protocol a store serves.
+public enum ReplicaRole: String, Sendable {
+    case node
+    case hub
+}
+
+/// Settings a store is opened with.
+public struct StoreOptions: Sendable {
+    /// `FULL` on field laptops (they lose power); the hub may choose `NORMAL` behind a UPS.
+    public var synchronous: Synchronous
+    /// Ops stamped further ahead of our wall clock than this are quarantined (default 5 min).
+    public var maxDriftMilliseconds: UInt64
+    /// The wall clock in milliseconds since the epoch; injectable for tests and simulation.
+    public var wallClock: @Sendable () -> UInt64
+    /// Decides which peers may receive an op (see `ScopePolicy`).
+    public var scopePolicy: ScopePolicy
+    /// SQLite busy timeout: how long a writer waits for another writer.
+    public var busyTimeoutMilliseconds: Int
+
+    public init(synchronous: Synchronous = .full,
+                maxDriftMilliseconds: UInt64 = HybridClock.defaultMaxDriftMilliseconds,
+                wallClock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds,
+                scopePolicy: ScopePolicy = .standard,
+                busyTimeoutMilliseconds: Int = 5000) {
+        self.synchronous = synchronous
+        self.maxDriftMilliseconds = maxDriftMilliseconds
+        self.wallClock = wallClock
+        self.scopePolicy = scopePolicy
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+    }
+}
+
+/// A replica's durable store: ops, the state merged from them, clock and peer cursors, in one
+/// SQLite file.
+///
+/// Every method runs its SQLite work on the store's serial queue. The synchronous methods block
+/// the caller: call them from a command-line thread, or through `async(_:)` from async code,
+/// never directly from Swift's cooperative threads.
+public final class Store: @unchecked Sendable {
+    // @unchecked: the connection behind `queue` is only touched on that serial queue; every
+    // stored property is a `let` of Sendable type or the queue itself.
+    public let path: String
+    public let nodeID: NodeID
+    public let role: ReplicaRole
+    public let options: StoreOptions
+    let queue: DatabaseQueue
+
+    public static func systemMilliseconds() -> UInt64 {
+        UInt64(max(0, (Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    private init(path: String, nodeID: NodeID, role: ReplicaRole, options: StoreOptions, queue: DatabaseQueue) {
+        self.path = path
+        self.nodeID = nodeID
+        self.role = role
+        self.options = options
+        self.queue = queue
+    }
+
+    private static func databaseOptions(_ options: StoreOptions, create: Bool) -> DatabaseOptions {
+        var o = DatabaseOptions()
+        o.create = create
+        o.synchronous = options.synchronous
+        o.busyTimeoutMilliseconds = options.busyTimeoutMilliseconds
+        return o
+    }
+
+    /// Creates a new store at `path` (which must not hold one yet) for a new replica.
+    public static func create(path: String, role: ReplicaRole, nodeID: NodeID = .random(),
+                              metadata: [String: String] = [:], options: StoreOptions = StoreOptions()) throws -> Store {
+        if FileManager.default.fileExists(atPath: path) {
+            throw StoreError(.alreadyInitialized, "a store already exists at \(path); use it, or choose another data directory")
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, options: databaseOptions(options, create: true), label: "fieldsync.store")
+            try queue.sync { db in
+                try Schema.migrator.migrate(db)
+                try db.inTransaction(.immediate) {
+                    let put = try db.cachedStatement("INSERT INTO meta(key, value) VALUES (?, ?)")
+                    try put.execute(["node_id", .blob(nodeID.bytes)])
+                    try put.execute(["role", .text(role.rawValue)])
+                    try put.execute(["hlc", .integer(0)])
+                    try put.execute(["created_ms", options.wallClock().databaseValue])
+                    for (k, v) in metadata.sorted(by: { $0.key < $1.key }) {
+                        try put.execute([.text("x." + k), .text(v)])
+                    }
+                }
+            }
+            return Store(path: path, nodeID: nodeID, role: role, options: options, queue: queue)
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Opens an existing store, applying any pending migrations.
+    public static func open(path: String, expectedRole: ReplicaRole? = nil, options: StoreOptions = StoreOptions()) throws -> Store {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.notInitialized, "no store at \(path); run `init` first")
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, options: databaseOptions(options, create: false), label: "fieldsync.store")
+            let (node, role) = try queue.sync { db -> (NodeID?, ReplicaRole?) in
+                try Schema.migrator.migrate(db)
+                let node = try db.queryFirst("SELECT value FROM meta WHERE key = 'node_id'") { $0.nodeID(0) } ?? nil
+                let role = try db.queryFirst("SELECT value FROM meta WHERE key = 'role'") { $0.string(0) } ?? nil
+                return (node, role.flatMap(ReplicaRole.init(rawValue:)))
+            }
+            guard let node, let role else {
+                throw StoreError(.incompatible, "\(path) is not a fieldsync store (no node id); choose another data directory")
+            }
+            if let expectedRole, expectedRole != role {
+                throw StoreError(.incompatible, "\(path) belongs to a \(role.rawValue), not a \(expectedRole.rawValue); choose another data directory")
+            }
+            return Store(path: path, nodeID: node, role: role, options: options, queue: queue)
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Runs `body` on the store's queue, wrapping failures as `StoreError`.
+    func onQueue<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.sync(body)
+        } catch {
+            throw StoreError.translate(error, path: path)
+        }
+    }
+
+    /// Runs a blocking store call from async code without blocking Swift's cooperative threads.
+    public func async<T: Sendable>(_ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result { try body(self) })
+            }
+        }
+    }
+
+    /// A metadata value written at `create` (keys without the internal `x.` prefix).
+    public func metadata(_ key: String) throws -> String? {
+        try onQueue { db in
+            try db.queryFirst("SELECT value FROM meta WHERE key = ?", [.text("x." + key)]) { $0.string(0) } ?? nil
+        }
+    }
+
+    /// Sets a metadata value (not replicated: per-replica settings such as the hub URL).
+    public func setMetadata(_ key: String, _ value: String?) throws {
+        try onQueue { db in
+            try db.inTransaction(.immediate) {
+                if let value {
+                    try db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                   [.text("x." + key), .text(value)])
+                } else {
+                    try db.execute("DELETE FROM meta WHERE key = ?", [.text("x." + key)])
+                }
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check` plus the store's own invariants; empty when all is well.
+    public func verify() throws -> [String] {
+        try onQueue { db in
+            var problems = try db.integrityCheck().filter { $0 != "ok" }
+            let unmergedInState = try db.scalar("""
+                SELECT count(*) FROM registers r JOIN ops o ON o.origin = r.origin AND o.seq = r.seq WHERE o.merged = 0
+                """, as: Int64.self) ?? 0
+            if unmergedInState > 0 { problems.append("\(unmergedInState) quarantined ops appear in state") }
+            let badVector = try db.scalar("""
+                SELECT count(*) FROM origins v WHERE v.contiguous > v.max_seq
+                   OR v.max_seq <> (SELECT max(seq) FROM ops o WHERE o.origin = v.origin)
+                """, as: Int64.self) ?? 0
+            if badVector > 0 { problems.append("\(badVector) origins have an inconsistent version vector") }
+            return problems
+        }
+    }
+
+    /// A consistent copy of the store into a new file (SQLite online backup).
+    public func backup(to destination: String) throws {
+        try onQueue { db in try db.backup(to: destination) }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import HTTP
+
+/// Collects log lines so tests can assert on them.
+final class LogRecorder: @unchecked Sendable {  // `entries` is guarded by `lock`
+    struct Entry: Sendable {
+        let level: HTTPLogLevel
+        let message: String
+        let metadata: [String: String]
+    }
+
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+
+    var handler: HTTPLogHandler {
+        { level, message, metadata in
+            self.lock.withLock { self.entries.append(Entry(level: level, message: message, metadata: metadata)) }
+        }
+    }
+
+    var all: [Entry] { lock.withLock { entries } }
+}
+
+/// A one-shot signal a handler raises and a test awaits.
+final class Signal: @unchecked Sendable {  // fields guarded by `lock`
+    private let lock = NSLock()
+    private var raised = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func raise() {
+        let toWake: [CheckedContinuation<Void, Never>] = lock.withLock {
+            raised = true
+            defer { waiters = [] }
+            return waiters
+        }
+        toWake.forEach { $0.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let now: Bool = lock.withLock {
+                if raised { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
+/// A plain error whose text must never reach the client.
+struct SecretFailure: Error, CustomStringConvertible {
+    var description: String { "database password=hunter2 exploded" }
+}
+
+/// An error choosing its own status, header and body.
+struct TeapotError: HTTPResponseError {
+    var status: Int { 418 }
+    var publicMessage: String { "short and stout" }
+    var headers: [(String, String)] { [("X-Teapot", "yes")] }
+
+    func responseBody() -> (contentType: String, bytes: [UInt8]) {
+        ("text/plain", Array("I'm a teapot".utf8))
+    }
+}
+
+/// The routes the loopback tests use.
+func testRouter(slowStarted: Signal = Signal(), slowDelay: Duration = .milliseconds(300)) -> Router {
+    var router = Router()
+    router.get("/v1/health") { _, _ in HTTPResponse(status: 200, contentType: "text/plain", body: "ok") }
+    router.post("/v1/echo") { request, context in
+        HTTPResponse(status: 200, headers: ["X-Request-Id": context.requestID, "X-Peer": context.peer.description],
+                     body: request.body)
+    }
+    router.get("/slow") { _, _ in
+        slowStarted.raise()
+        try await Task.sleep(for: slowDelay)
+        return HTTPResponse(status: 200, contentType: "text/plain", body: "slow done")
+    }
+    router.get("/boom") { _, _ in throw SecretFailure() }
+    router.get("/teapot") { _, _ in throw TeapotError() }
+    router.get("/big") { _, _ in HTTPResponse(status: 200, body: [UInt8](repeating: 0x61, count: 4 << 20)) }
+    router.get("/close") { _, _ in HTTPResponse(status: 200, headers: ["Connection": "close"]) }
+    return router
+}
+
+/// Runs a server on 127.0.0.1 (ephemeral port) around `body`, then shuts it down and waits
+/// for `run()` to return.
+func withServer(
+    responder: any HTTPResponder = testRouter(),
+    log: LogRecorder = LogRecorder(),
+    configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+    _ body: (HTTPServer) async throws -> Void
+) async throws {
+    var configuration = HTTPServerConfiguration(address: .tcp(host: "127.0.0.1", port: 0))
+    configure(&configuration)
+    let server = try HTTPServer(configuration: configuration, responder: responder, log: log.handler)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.run() }
+        do {
+            try await body(server)
+        } catch {
+            server.shutdown()
+            throw error
+        }
+        server.shutdown()
+        try await group.waitForAll()
+    }
+}
+
+func port(_ server: HTTPServer) throws -> Int {
+    try #require(server.port)
+}
+
+/// A unique short path for a Unix socket in /tmp.
+func temporarySocketPath() -> String {
+    "/tmp/http-test-\(getpid())-\(UInt32.random(in: 0 ... .max)).sock"
+}

@@ -1,0 +1,238 @@
+import Foundation
+import SQLite
+import SyncProtocol
+@testable import SyncEngine
+
+/// SplitMix64: a small, fast, seedable generator, so a failing seed replays exactly.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
+}
+
+/// One randomized run: a hub and 3–6 nodes on real SQLite files, random local edits, random
+/// delivery (loss inside batches, lost requests and acknowledgements, duplicates, reordering,
+/// late delivery of old messages), partitions, restarts from disk, and skewed clocks (one node
+/// days ahead, one a year behind). Ends with a fault-free full sync and returns every way the
+/// replicas disagree (empty when they converged).
+struct Simulation {
+    enum Mode: String { case fullReplication, scoped }
+    enum Message { case push(Int, [Op]), pull(Int, PullSlice) }
+
+    final class Replica {
+        let path: String
+        let options: StoreOptions
+        var store: Store
+        var partitioned = false
+        init(path: String, role: ReplicaRole, options: StoreOptions) throws {
+            self.path = path
+            self.options = options
+            store = try Store.create(path: path, role: role, options: options)
+        }
+        func restart() throws { store = try Store.open(path: path, options: options) }
+    }
+
+    let seed: UInt64
+    var rng: SplitMix64
+    let mode: Mode
+    let dir = TempDir(fast: true)
+    let global = ManualClock()
+    var hub: Replica
+    var nodes: [Replica] = []
+    var inFlight: [Message] = []
+    var log: [String] = []
+
+    static let day: Int64 = 86_400_000
+
+    init(seed: UInt64) throws {
+        self.seed = seed
+        rng = SplitMix64(seed: seed)
+        mode = seed % 2 == 0 ? .fullReplication : .scoped
+        let policy = mode == .fullReplication ? ScopePolicy { _ in "all" } : .standard
+        func opts(_ offset: Int64, _ clock: ManualClock) -> StoreOptions {
+            StoreOptions(synchronous: .off, wallClock: { UInt64(Int64(clock.milliseconds) + offset) }, scopePolicy: policy)
+        }
+        hub = try Replica(path: dir.file("hub.db"), role: .hub, options: opts(0, global))
+        let count = Int.random(in: 3...6, using: &rng)
+        for i in 0..<count {
+            let offset: Int64 = switch i {
+            case 0: 3 * Self.day                 // days ahead
+            case 1: -365 * Self.day              // a year behind
+            default: Int64.random(in: -2000...2000, using: &rng)
+            }
+            nodes.append(try Replica(path: dir.file("node\(i).db"), role: .node, options: opts(offset, global)))
+        }
+    }
+
+    func scopes(_ i: Int) -> [String] {
+        mode == .fullReplication ? ["all"] : ScopePolicy.scopes(for: nodes[i].store.nodeID)
+    }
+
+    mutating func run() throws -> [String] {
+        let steps = Int.random(in: 40...90, using: &rng)
+        for _ in 0..<steps {
+            global.advance(UInt64.random(in: 0...3000, using: &rng))
+            let roll = Int.random(in: 0..<100, using: &rng)
+            switch roll {
+            case 0..<45: try localEdit()
+            case 45..<62: try push(Int.random(in: 0..<nodes.count, using: &rng), faults: true)
+            case 62..<79: try pull(Int.random(in: 0..<nodes.count, using: &rng), faults: true)
+            case 79..<88: try deliverLate()
+            case 88..<93:
+                let i = Int.random(in: -1..<nodes.count, using: &rng)
+                log.append("restart \(i)")
+                try (i < 0 ? hub : nodes[i]).restart()
+            default:
+                let i = Int.random(in: 0..<nodes.count, using: &rng)
+                nodes[i].partitioned.toggle()
+            }
+        }
+        // Heal everything, let the skewed node's ops come due, and sync without faults.
+        for n in nodes { n.partitioned = false }
+        while !inFlight.isEmpty { try deliverLate() }
+        global.advance(UInt64(4 * Self.day))
+        try hub.store.releaseQuarantine()
+        for _ in 0..<3 {
+            for i in nodes.indices { try push(i, faults: false) }
+            try hub.store.releaseQuarantine()
+            for i in nodes.indices { try pull(i, faults: false) }
+        }
+        return try disagreements()
+    }
+
+    // MARK: Steps
+
+    mutating func localEdit() throws {
+        let onHub = rng.chance(0.25)
+        let index = onHub ? -1 : Int.random(in: 0..<nodes.count, using: &rng)
+        let store = onHub ? hub.store : nodes[index].store
+        let (collection, entity) = try target(onHub: onHub, node: index)
+        let field = rng.pick(["area", "unit", "status", "narrative"])
+        let value: Value = rng.chance(0.5) ? .int(Int64.random(in: 0...3, using: &rng)) : .string(rng.pick(["x", "y", "z"]))
+        let element = Value.string(rng.pick(["medical", "legal", "shelter"]))
+        let action = Int.random(in: 0..<10, using: &rng)
+        try store.write { tx in
+            switch action {
+            case 0..<5: try tx.set(collection, entity, field, value, rank: field == "status" ? UInt32.random(in: 0...3, using: &rng) : 0)
+            case 5..<7: try tx.add(collection, entity, "needs", element)
+            case 7: try tx.remove(collection, entity, "needs", element)
+            case 8: try tx.create(collection, entity)
+            default: try tx.delete(collection, entity)
+            }
+        }
+    }
+
+    mutating func target(onHub: Bool, node: Int) throws -> (String, String) {
+        if mode == .fullReplication { return ("report", "e\(Int.random(in: 0..<4, using: &rng))") }
+        if !onHub { return ("report", EntityID.make(owner: nodes[node].store.nodeID, local: "e\(Int.random(in: 0..<3, using: &rng))")) }
+        let known = try hub.store.entityKeys().filter { $0.hasPrefix("report/") }.sorted()
+        if !known.isEmpty && rng.chance(0.6) {
+            return ("report", String(rng.pick(known).dropFirst("report/".count)))
+        }
+        return rng.chance(0.5) ? ("ref.premises", "p\(Int.random(in: 0..<3, using: &rng))") : ("case", "c0")
+    }
+
+    mutating func push(_ i: Int, faults: Bool) throws {
+        let node = nodes[i]
+        guard !node.partitioned else { return }
+        var ops = try node.store.pendingPush(peer: "hub", maxOps: faults ? Int.random(in: 1...8, using: &rng) : 10_000)
+        guard !ops.isEmpty else { return }
+        if faults {
+            if rng.chance(0.15) { ops = ops.filter { _ in rng.chance(0.6) } }   // lost inside the batch
+            ops.shuffle(using: &rng)
+            if rng.chance(0.12) {                                              // request lost
+                if rng.chance(0.5) { inFlight.append(.push(i, ops)) }
+                return
+            }
+        }
+        _ = try hub.store.apply(ops)
+        if faults && rng.chance(0.1) { _ = try hub.store.apply(ops.reversed()) }
+        try learnOffset(i)
+        if faults && rng.chance(0.12) { return }                               // acknowledgement lost
+        let ack = try hub.store.originStates([node.store.nodeID])[0]
+        try node.store.recordPushAck(peer: "hub", contiguous: ack.contiguous)
+    }
+
+    mutating func pull(_ i: Int, faults: Bool) throws {
+        let node = nodes[i]
+        guard !node.partitioned else { return }
+        repeat {
+            let cursor = try node.store.peerState("hub").pullCursor
+            let slice = try hub.store.opsForPull(scopes: scopes(i), excludingOrigin: node.store.nodeID, after: cursor,
+                                                 maxOps: faults ? Int.random(in: 1...10, using: &rng) : 200)
+            if faults && rng.chance(0.12) {
+                if rng.chance(0.5) { inFlight.append(.pull(i, slice)) }
+                return
+            }
+            try learnOffset(i)
+            _ = try node.store.applyPulled(peer: "hub", ops: faults ? slice.ops.shuffled(using: &rng) : slice.ops,
+                                           nextCursor: slice.nextCursor)
+            if faults && rng.chance(0.1) { _ = try node.store.applyPulled(peer: "hub", ops: slice.ops, nextCursor: slice.nextCursor) }
+            if !slice.more || faults { return }
+        } while true
+    }
+
+    /// Every hub response carries the hub's time; the node corrects its clock by it.
+    func learnOffset(_ i: Int) throws {
+        let node = nodes[i]
+        let hubNow = Int64(hub.options.wallClock()), nodeNow = Int64(node.options.wallClock())
+        try node.store.setClockOffset(hubNow - nodeNow)
+    }
+
+    mutating func deliverLate() throws {
+        guard !inFlight.isEmpty else { return }
+        let message = inFlight.remove(at: Int.random(in: 0..<inFlight.count, using: &rng))
+        switch message {
+        case .push(_, let ops): _ = try hub.store.apply(ops)
+        case .pull(let i, let slice): _ = try nodes[i].store.applyPulled(peer: "hub", ops: slice.ops, nextCursor: slice.nextCursor)
+        }
+    }
+
+    // MARK: Checks
+
+    static func diff(_ mine: [String], _ theirs: [String]) -> String {
+        let a = Set(mine), b = Set(theirs)
+        return "only here: \(a.subtracting(b).sorted().prefix(3)); only at hub: \(b.subtracting(a).sorted().prefix(3))"
+    }
+
+    func disagreements() throws -> [String] {
+        var problems: [String] = []
+        let hubStore = hub.store
+        problems += try hubStore.verify().map { "hub: \($0)" }
+        for (i, node) in nodes.enumerated() {
+            let s = node.store
+            problems += try s.verify().map { "node\(i): \($0)" }
+            let own = try s.queue.sync { db in try OpLog.maxSeq(db, origin: s.nodeID) }
+            let ack = try hubStore.originStates([s.nodeID])[0]
+            if ack.contiguous != own || !ack.gaps.isEmpty || ack.quarantined != 0 {
+                problems.append("node\(i): wrote \(own) ops, hub holds 1…\(ack.contiguous) gaps \(ack.gaps) quarantined \(ack.quarantined)")
+            }
+            if try s.backlog(peer: "hub") != 0 { problems.append("node\(i): backlog not empty after full sync") }
+            switch mode {
+            case .fullReplication:
+                let mine = try s.stateListing(), theirs = try hubStore.stateListing()
+                if mine != theirs { problems.append("node\(i): state differs from hub: \(Self.diff(mine, theirs))") }
+            case .scoped:
+                let keys = try s.entityKeys()
+                let mine = "report/" + s.nodeID.hex + "-"
+                if let foreign = keys.first(where: { $0.hasPrefix("report/") && !$0.hasPrefix(mine) }) {
+                    problems.append("node\(i) received another node's report \(foreign)")
+                }
+                if keys.contains("case/c0") { problems.append("node\(i) received hub-only data") }
+                let here = try s.stateListing(entities: keys), there = try hubStore.stateListing(entities: keys)
+                if here != there { problems.append("node\(i): state of its entities differs from hub: \(Self.diff(here, there))") }
+                let expected = try hubStore.entityKeys().filter { $0.hasPrefix(mine) || $0.hasPrefix("ref.") }
+                if !expected.isSubset(of: keys) { problems.append("node\(i): missing \(expected.subtracting(keys).sorted())") }
+            }
+        }
+        return problems
+    }
+}
