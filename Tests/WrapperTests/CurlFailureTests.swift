@@ -20,6 +20,13 @@ struct CurlFailureTests {
         return (nil, Date().timeIntervalSince(start))
     }
 
+    /// Seconds between the stalled request's arrival and the client closing the connection.
+    static func stallSeconds(_ server: CurlTestServer) async throws -> Double {
+        let arrived = try #require(server.requests.first).receivedAt
+        let closed = try #require(await server.firstStallEnd())
+        return closed.timeIntervalSince(arrived)
+    }
+
     @Test func closedPortIsCouldNotConnectAndTransient() async throws {
         let port = try CurlTestServer.closedPort()
         let (error, _) = await expectCurlError {
@@ -34,25 +41,28 @@ struct CurlFailureTests {
     @Test func silentServerTimesOutWithinConfiguredSeconds() async throws {
         let server = try CurlTestServer { _ in .stall }
         defer { server.stop() }
-        let (error, seconds) = await expectCurlError {
+        let (error, _) = await expectCurlError {
             try await HTTPClient().perform(HTTPRequest(method: "GET", url: server.baseURL + "/slow", timeoutSeconds: 1))
         }
         #expect(error?.code == .timedOut)
         #expect(error?.curlCode == 28)
         #expect(error?.isTransient == true)
-        #expect(seconds >= 0.9 && seconds < 2.5, "timed out after \(seconds) s with a 1 s timeout")
+        // From the request's arrival to the client hanging up, timed by the server.
+        let seconds = try await Self.stallSeconds(server)
+        #expect(seconds >= 0.8 && seconds < 1.5, "gave up after \(seconds) s with a 1 s timeout")
     }
 
     @Test func lowSpeedLimitCatchesAStalledLink() async throws {
         let server = try CurlTestServer { _ in .stall }
         defer { server.stop() }
-        let (error, seconds) = await expectCurlError {
+        let (error, _) = await expectCurlError {
             try await HTTPClient().perform(HTTPRequest(
                 method: "GET", url: server.baseURL + "/", timeoutSeconds: 30,
                 lowSpeedLimitBytesPerSecond: 1000, lowSpeedTimeSeconds: 1))
         }
         #expect(error?.code == .timedOut)
-        #expect(seconds < 3, "low-speed abort took \(seconds) s")
+        let seconds = try await Self.stallSeconds(server)
+        #expect(seconds < 2.5, "low-speed abort took \(seconds) s")
     }
 
     @Test func endlessBodyStopsAtTheCap() async throws {
@@ -111,13 +121,15 @@ struct CurlFailureTests {
         let cancelledAt = Date()
         task.cancel()
         let result = await task.result
-        let seconds = Date().timeIntervalSince(cancelledAt)
         guard case .failure(let failure) = result, let error = failure as? CurlError else {
             Issue.record("cancelled transfer did not fail with a CurlError: \(result)")
             return
         }
         #expect(error.code == .aborted)
         #expect(error.isTransient == false)
+        // From cancel() to the client hanging up, as the server saw it.
+        let hangUp = try #require(await server.firstStallEnd())
+        let seconds = hangUp.timeIntervalSince(cancelledAt)
         #expect(seconds < 2, "abort took \(seconds) s")
 
         // The client stays usable after an abort.

@@ -14,6 +14,8 @@ final class CurlTestServer: Sendable {
         /// Names lowercased, in arrival order.
         let headers: [(name: String, value: String)]
         let body: [UInt8]
+        /// When the request had fully arrived.
+        let receivedAt: Date
 
         func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
     }
@@ -31,6 +33,7 @@ final class CurlTestServer: Sendable {
 
     private struct State {
         var requests: [Request] = []
+        var stallEnds: [Date] = []
         var connections = 0
         var stopped = false
         var clientSockets: Set<Int32> = []
@@ -67,6 +70,18 @@ final class CurlTestServer: Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var requests: [Request] { state.withLock { $0.requests } }
     var connectionCount: Int { state.withLock { $0.connections } }
+    /// When each `.stall` reply saw the client close its connection: measured here, on the
+    /// server's own thread, so test timings do not include the Swift task scheduler's delays.
+    var stallEnds: [Date] { state.withLock { $0.stallEnds } }
+
+    /// The first stall end, waiting up to two seconds for the server thread to notice it.
+    func firstStallEnd() async throws -> Date? {
+        for _ in 0..<200 {
+            if let end = stallEnds.first { return end }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
 
     /// Stops accepting, wakes every connection thread and closes their sockets.
     func stop() {
@@ -113,8 +128,11 @@ final class CurlTestServer: Sendable {
             case .stall:
                 // Wait for the client to close (recv returns 0) or the server to stop.
                 var byte: UInt8 = 0
-                while !isStopped && waitReadable(fd) == false {}
-                _ = recv(fd, &byte, 1, 0)
+                while !isStopped && waitReadable(fd, milliseconds: 5) == false {}
+                if recv(fd, &byte, 1, 0) == 0 {
+                    let now = Date()
+                    state.withLock { $0.stallEnds.append(now) }
+                }
                 return
             case let .rawThenClose(bytes):
                 _ = send(fd, bytes)
@@ -129,10 +147,10 @@ final class CurlTestServer: Sendable {
         }
     }
 
-    /// True when `fd` has data or EOF within 100 ms.
-    private func waitReadable(_ fd: Int32) -> Bool {
+    /// True when `fd` has data or EOF within the wait.
+    private func waitReadable(_ fd: Int32, milliseconds: Int32 = 100) -> Bool {
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&poller, 1, 100) > 0
+        return poll(&poller, 1, milliseconds) > 0
     }
 
     private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
@@ -168,7 +186,8 @@ final class CurlTestServer: Sendable {
         }
         let body = Array(buffer[headEnd..<(headEnd + length)])
         buffer.removeFirst(headEnd + length)
-        return Request(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
+        return Request(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body,
+                       receivedAt: Date())
     }
 
     /// Appends what the socket has; false on EOF, error or stop.
