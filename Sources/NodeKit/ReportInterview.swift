@@ -79,7 +79,7 @@ final class ReportInterview {
 
     private func askIncident() throws {
         try askValidated("Date of the incident (YYYY-MM-DD, or FROM..TO for a range; Enter if not known)",
-                         default: "", paths: ["incident.date", "incident.dateFrom", "incident.dateTo"]) { answer in
+                         default: nil, paths: ["incident.date", "incident.dateFrom", "incident.dateTo"]) { answer in
             for key in ["incident.date", "incident.dateFrom", "incident.dateTo"] { fields[key] = nil }
             let parts = answer.components(separatedBy: "..")
             if parts.count == 2 {
@@ -96,11 +96,11 @@ final class ReportInterview {
             fields["incident.area"] = .string(answer)
             return nil
         }
-        try askValidated("Premises (bar, hotel, house), if named (Enter to skip)", default: "", paths: ["incident.premises"]) { answer in
+        try askValidated("Premises (bar, hotel, house), if named (Enter to skip)", default: nil, paths: ["incident.premises"]) { answer in
             fields["incident.premises"] = answer.isEmpty ? nil : .string(answer)
             return nil
         }
-        try askValidated("Coordinates as LAT,LON, stored coarsened to about 1 km (Enter to skip)", default: "",
+        try askValidated("Coordinates as LAT,LON, stored coarsened to about 1 km (Enter to skip)", default: nil,
                          paths: ["incident.coordinates"]) { answer in
             fields["incident.coordinates.lat"] = nil
             fields["incident.coordinates.lon"] = nil
@@ -155,7 +155,7 @@ final class ReportInterview {
                 fields["\(path).nationality"] = .string(answer.uppercased() == "UNKNOWN" ? "unknown" : answer.uppercased())
                 return nil
             }
-            try askValidated("Unit, contingent or office, if known (Enter to skip)", default: "", paths: ["\(path).unit"]) { answer in
+            try askValidated("Unit, contingent or office, if known (Enter to skip)", default: nil, paths: ["\(path).unit"]) { answer in
                 fields["\(path).unit"] = answer.isEmpty ? nil : .string(answer)
                 return nil
             }

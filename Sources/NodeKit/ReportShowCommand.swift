@@ -38,7 +38,7 @@ enum ReportShowCommand {
     }
 
     static func text(_ report: StoredReport, state: SyncState) -> String {
-        var lines: [(String, String)] = [
+        let lines: [(String, String)] = [
             ("reference", report.ref),
             ("id", report.id),
             ("sync", state.explanation),
