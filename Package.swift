@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol"], swiftSettings: strict),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncProtocol", "SQLite"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
-        .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "SyncEngine", "FieldModel", "JSON", "SQLite", "Toolkit"],
+        .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),
         .testTarget(name: "HubKitTests", dependencies: ["HubKit", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),
