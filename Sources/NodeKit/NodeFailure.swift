@@ -33,15 +33,20 @@ enum NodeFailure {
     }
 
     private static func describe(database error: StoreError) -> NodeError {
-        guard let underlying = error.underlying else { return .internal("internal error: \(error.message)") }
+        guard let underlying = error.underlying else {
+            // Store.open runs the migrator, which takes the write lock even when nothing is
+            // pending, and its failure reaches us as text only (no `underlying`). Until the
+            // engine keeps that DatabaseError, recognise SQLite's busy code in the text.
+            if error.message.contains("(SQLITE_BUSY)") || error.message.contains("(SQLITE_LOCKED)") { return busy }
+            return .internal("internal error: \(error.message)")
+        }
         let directory = parentDirectory(underlying.path)
         switch underlying.code {
         case .full:
             return .user("the disk holding \(directory) is full; nothing was saved",
                          hint: "free some space (df -h \(directory)) and run the command again")
         case .busy, .locked:
-            return .user("the store is busy: another fieldnode process is writing to it; nothing was changed",
-                         hint: "try again in a moment")
+            return busy
         case .readonly:
             return .user("the store in \(directory) is read-only; nothing was changed",
                          hint: "check the permissions of the data directory and its files, or choose another with --data-dir")
@@ -55,6 +60,9 @@ enum NodeFailure {
             return .internal("the store failed: \(underlying.description)")
         }
     }
+
+    static let busy = NodeError.user("the store is busy: another fieldnode process is writing to it; nothing was changed",
+                                     hint: "try again in a moment")
 
     private static func parentDirectory(_ path: String?) -> String {
         guard let path, let slash = path.lastIndex(of: "/") else { return path ?? "the data directory" }
