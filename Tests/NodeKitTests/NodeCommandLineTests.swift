@@ -1,0 +1,116 @@
+import Foundation
+import JSON
+import NodeKit
+import SyncEngine
+import Testing
+
+@Suite struct NodeCommandLineTests {
+    static let commands: [[String]] = [
+        [], ["init"], ["enroll"], ["report"], ["report", "add"], ["report", "new"], ["report", "list"],
+        ["report", "show"], ["report", "amend"], ["sync"], ["daemon"], ["status"],
+    ]
+
+    @Test(arguments: commands)
+    func helpForEveryCommandExitsZero(_ command: [String]) throws {
+        let node = try TestNode()
+        for flag in ["--help", "-h"] {
+            let result = node.run(command + [flag], dataDirFlag: false)
+            #expect(result.status == 0)
+            #expect(result.stderr.isEmpty)
+            #expect(result.stdout.hasPrefix("OVERVIEW: "))
+            #expect(result.stdout.contains("USAGE: fieldnode\(command.map { " " + $0 }.joined())"))
+            #expect(result.stdout.contains("--data-dir <dir>"))
+        }
+        // --data-dir is accepted before the subcommand too.
+        #expect(node.run(["--data-dir", node.dataDir] + command + ["--help"], dataDirFlag: false).status == 0)
+    }
+
+    @Test func theHiddenDebugCommandIsNotInHelp() throws {
+        let node = try TestNode()
+        #expect(!node.run(["--help"]).stdout.contains("debug"))
+    }
+
+    @Test(arguments: [
+        (["report"], "error: missing subcommand for 'fieldnode report'; choose one of: add, new, list, show, amend"),
+        (["repot", "list"], "error: unknown subcommand 'repot' for 'fieldnode'; did you mean 'report'?"),
+        (["report", "list", "--jsn"], "error: unknown option '--jsn'; did you mean '--json'?"),
+        (["report", "show"], "error: missing argument '<ref-or-id>'"),
+        (["init", "--node-name", "x"], "error: missing option '--mission <code>'"),
+        (["init", "--mission", "minusca", "--node-name", "x"], "error: 'minusca' is not a mission code; use 2 to 16 capital letters or digits starting with a letter, e.g. MINUSCA"),
+        (["init", "--mission", "MINUSCA"], "error: missing option '--node-name <name>'"),
+        (["init", "--mission", "MINUSCA", "--node-name", " "], "error: the node name must be 1 to 64 printable characters, e.g. bangui-desk-1"),
+        (["report", "add"], "error: missing option '--json <file>'; give the report's file, or - to read standard input"),
+        (["report", "add", "--json", "x", "--output", "yaml"], "error: 'yaml' is not an output format; use text or json"),
+    ])
+    func usageErrorsExit64WithTheUsageLine(_ arguments: [String], _ message: String) throws {
+        let node = try TestNode()
+        try node.initialise()
+        let result = node.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == message)
+        #expect(lines.dropFirst().first?.hasPrefix("Usage: fieldnode") == true)
+        #expect(lines.last?.hasSuffix("for more information.") == true)
+    }
+
+    @Test func syncCommandsAreDeclaredButNotAvailableYet() throws {
+        let node = try TestNode()
+        for command in [["enroll"], ["sync"], ["daemon"]] {
+            let result = node.run(command)
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: not available yet\n")
+        }
+    }
+
+    @Test func statusShowsTheNodeAndWarnsAboutTheClock() throws {
+        let node = try TestNode()
+        try node.initialise()
+        _ = try node.add(Reports.valid)
+        let store = try node.openStore()
+        let json = try node.run(["status", "--json"]).json()
+        #expect(json.objectValue?.keys.sorted() == ["backlog", "clockOffsetMilliseconds", "clockWarning", "dataDir", "hubURL",
+                                                    "lastError", "lastSyncAt", "mission", "nodeId", "nodeName", "ops",
+                                                    "reports", "storeBytes", "storePath"])
+        let ops = try store.counts().ops
+        #expect(json["nodeId"]?.stringValue == store.nodeID.hex)
+        #expect(json["nodeName"] == "test-desk" && json["mission"] == "MINUSCA")
+        #expect(json["dataDir"]?.stringValue == node.dataDir && json["storePath"]?.stringValue == node.storePath)
+        #expect((json["storeBytes"]?.int64Value ?? 0) > 0)
+        #expect(json["reports"] == 1 && json["ops"]?.int64Value == Int64(ops) && json["backlog"]?.int64Value == Int64(ops))
+        #expect(json["hubURL"] == .null && json["lastSyncAt"] == .null && json["clockWarning"] == .null)
+        let text = node.run(["status"]).stdout
+        #expect(text.contains("hub:         not enrolled (run: fieldnode enroll --hub URL --token TOKEN)\n"))
+        #expect(text.contains("last sync:   never\n"))
+        #expect(text.contains("backlog:     \(ops) ops not yet acknowledged by the hub\n"))
+        #expect(!text.contains("clock:"))
+
+        try store.setMetadata("hub_url", "https://hub.example.org")
+        try store.recordPushAck(peer: "hub", contiguous: UInt64(ops))
+        try store.recordSyncAttempt(peer: "hub", error: "the hub is unreachable", clockOffsetMilliseconds: 7 * 60_000)
+        let later = try node.run(["status", "--json"]).json()
+        #expect(later["hubURL"] == "https://hub.example.org")
+        #expect(later["backlog"] == 0)
+        #expect(later["lastError"] == "the hub is unreachable")
+        #expect(later["clockOffsetMilliseconds"] == 420_000)
+        #expect(later["clockWarning"] == "this laptop's clock is 7 minutes behind the hub's; set the system clock right (timedatectl)")
+        let warned = node.run(["status"]).stdout
+        #expect(warned.contains("clock:       warning: this laptop's clock is 7 minutes behind the hub's"))
+        #expect(warned.contains("backlog:     none: the hub has every change\n"))
+        try store.recordSyncAttempt(peer: "hub", error: nil, clockOffsetMilliseconds: -4 * 60_000)
+        let fine = try node.run(["status", "--json"]).json()
+        #expect(fine["clockWarning"] == .null && fine["lastError"] == .null)
+        #expect(fine["lastSyncAt"]?.int64Value != nil)
+    }
+
+    @Test func everyJSONOutputIsPrettyWithSortedKeys() throws {
+        let node = try TestNode()
+        try node.initialise()
+        let saved = try node.add(Reports.valid)
+        for command in [["report", "list", "--json"], ["report", "show", saved.ref, "--json"], ["status", "--json"]] {
+            let result = node.run(command)
+            let value = try result.json()
+            #expect(result.stdout == JSON.encode(value, pretty: true, sortedKeys: true) + "\n")
+        }
+    }
+}
