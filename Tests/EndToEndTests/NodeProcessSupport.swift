@@ -1,0 +1,174 @@
+import Foundation
+import SQLite
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `fieldnode` executable as a real process.
+enum NodeProcess {
+    /// The `fieldnode` binary built next to the tests (`FIELDNODE_BINARY` overrides).
+    static func binary() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        var candidates: [String] = []
+        if let given = environment["FIELDNODE_BINARY"] { candidates.append(given) }
+        let bundle = Bundle.main.bundleURL
+        candidates.append(bundle.appendingPathComponent("fieldnode").path)
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("fieldnode").path)
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+        candidates.append(executable.appendingPathComponent("fieldnode").path)
+        // Tests/EndToEndTests/NodeProcessSupport.swift → <package>/.build/debug/fieldnode
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(package.appendingPathComponent(".build/debug/fieldnode").path)
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw ProcessTestError("the fieldnode executable was not found (looked in \(candidates)); run swift build first")
+        }
+        return found
+    }
+
+    /// What a finished process left.
+    struct Outcome: Sendable {
+        let status: Int32
+        let signalled: Bool
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs `fieldnode ARGS` to completion with `stdin`, optionally through a command prefix
+    /// (`setpriv …`), and collects both outputs.
+    static func run(_ arguments: [String], stdin: String = "", prefix: [String] = [],
+                    environment: [String: String] = [:]) async throws -> Outcome {
+        let binary = try binary()
+        return try await blocking {
+            let process = Process()
+            let command = prefix + [binary] + arguments
+            process.executableURL = URL(fileURLWithPath: command[0])
+            process.arguments = Array(command.dropFirst())
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let input = Pipe(), output = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            let writer = input.fileHandleForWriting
+            try writer.write(contentsOf: Data(stdin.utf8))
+            try writer.close()
+            // Read stderr on another thread so neither pipe can fill up and stall the child.
+            let collected = Collected()
+            let reader = Thread { collected.set(errors.fileHandleForReading.readDataToEndOfFile()) }
+            reader.start()
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let err = collected.wait()
+            return Outcome(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+                           stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        }
+    }
+}
+
+/// Runs blocking work (process waits, pipe reads) on its own thread, never on Swift's shared
+/// async threads.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// Data handed from a reader thread to the waiting one.
+final class Collected: @unchecked Sendable {
+    // @unchecked: `data` is written once under `condition` and read after waiting on it.
+    private let condition = NSCondition()
+    private var data: Data?
+
+    func set(_ value: Data) {
+        condition.lock()
+        data = value
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data ?? Data()
+    }
+}
+
+struct ProcessTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A temporary directory for one test, removed afterwards.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "fieldnode-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+    }
+
+    deinit {
+        // Best effort: a temporary directory left behind is harmless.
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// Reads a node store with plain SQLite, as an outside observer after a crash.
+struct StoreInspection {
+    let integrity: [String]
+    /// Reference codes of the live reports.
+    let refs: Set<String>
+    let reportCount: Int
+    /// Reports missing a required field, with the field.
+    let incomplete: [String]
+    /// The node's own op sequence numbers: count, min, max.
+    let opCount: Int
+    let minSeq: Int64
+    let maxSeq: Int64
+    /// Every replicated row, for before/after comparisons.
+    let fingerprint: [String]
+
+    static let requiredFields = [
+        "ref", "mission", "channel", "receivedAt", "incident.dateApproximate", "incident.area", "allegation.narrative",
+        "consent.shareWithInvestigators", "consent.victimAssistanceReferral", "consent.followUpContact",
+        "derived.involvesChild", "derived.ageUndetermined", "derived.category",
+    ]
+
+    init(storePath: String) throws {
+        let db = try Database(path: storePath)
+        integrity = try db.integrityCheck()
+        let entities = try db.query("""
+            SELECT entity FROM entities WHERE collection = 'report' AND causal_length % 2 = 1
+            """) { $0.string(0) ?? "" }
+        reportCount = entities.count
+        refs = Set(try db.query("SELECT value FROM registers WHERE collection = 'report' AND field = 'ref'") { $0.string(0) ?? "" })
+        var incomplete: [String] = []
+        for entity in entities {
+            let fields = Set(try db.query("SELECT field FROM registers WHERE collection = 'report' AND entity = ?",
+                                          [.text(entity)]) { $0.string(0) ?? "" })
+            for field in Self.requiredFields where !fields.contains(field) { incomplete.append("\(entity) \(field)") }
+            let types = try db.scalar("""
+                SELECT count(*) FROM set_adds WHERE collection = 'report' AND entity = ? AND field = 'allegation.types'
+                """, [.text(entity)], as: Int64.self) ?? 0
+            if types == 0 { incomplete.append("\(entity) allegation.types") }
+        }
+        self.incomplete = incomplete
+        let own = "(SELECT value FROM meta WHERE key = 'node_id')"
+        opCount = Int(try db.scalar("SELECT count(*) FROM ops WHERE origin = \(own)", as: Int64.self) ?? 0)
+        minSeq = try db.scalar("SELECT coalesce(min(seq), 0) FROM ops WHERE origin = \(own)", as: Int64.self) ?? 0
+        maxSeq = try db.scalar("SELECT coalesce(max(seq), 0) FROM ops WHERE origin = \(own)", as: Int64.self) ?? 0
+        var rows: [String] = []
+        for table in ["entities", "registers", "conflicts", "set_adds", "set_removed"] {
+            rows += try db.query("SELECT * FROM \(table)") { row in
+                "\(table) " + (0..<row.count).map { "\(row[$0])" }.joined(separator: "|")
+            }
+        }
+        rows += try db.query("SELECT origin, seq FROM ops") { "op \($0[0])/\($0[1])" }
+        fingerprint = rows.sorted()
+        try db.close()  // on an early throw, deinit closes it
+    }
+}
