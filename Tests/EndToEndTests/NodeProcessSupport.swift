@@ -51,6 +51,9 @@ enum NodeProcess {
             process.standardOutput = output
             process.standardError = errors
             try process.run()
+            // A hung child fails the test instead of hanging it.
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { kill(pid, SIGKILL) } }
             let writer = input.fileHandleForWriting
             try writer.write(contentsOf: Data(stdin.utf8))
             try writer.close()
@@ -68,11 +71,29 @@ enum NodeProcess {
 }
 
 /// Runs blocking work (process waits, pipe reads) on its own thread, never on Swift's shared
-/// async threads.
+/// async threads. The thread unblocks every signal first: it is created from a Dispatch
+/// thread, which blocks nearly all of them, and a child process inherits the mask (a child
+/// started with SIGINT and SIGTERM blocked ignores both).
 func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
+        Thread {
+            var none = sigset_t()
+            sigemptyset(&none)
+            pthread_sigmask(SIG_SETMASK, &none, nil)
+            continuation.resume(with: Result { try body() })
+        }.start()
     }
+}
+
+/// Waits up to `seconds` for `process` to end; kills it with SIGKILL and returns false if it
+/// does not, so a test fails instead of hanging.
+func waitForExit(_ process: Process, seconds: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning, Date() < deadline { usleep(10_000) }
+    guard process.isRunning else { return true }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    return false
 }
 
 /// Data handed from a reader thread to the waiting one.
