@@ -47,7 +47,7 @@ let package = Package(
 
         // The node's side of the wire: enrollment, sync sessions over libcurl, the daemon loop.
         .target(name: "SyncClient",
-                dependencies: ["SyncEngine", "SyncProtocol", "Curl", "Crypto", "Toolkit", "JSON"],
+                dependencies: ["SyncEngine", "SyncProtocol", "Curl", "Crypto", "Toolkit", "JSON", "Zlib"],
                 swiftSettings: strict),
 
         // Node and hub logic; executables only parse arguments and call in.
@@ -76,7 +76,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "HubKitTests", dependencies: ["HubKit", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),
-        .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP"],
+        .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP", "Crypto", "JSON", "Zlib"],
                     swiftSettings: strict),
         // Real processes: the built executables driven over pipes, loopback and signals.
         .testTarget(name: "EndToEndTests", dependencies: ["fieldnode", "missionhub", "JSON", "SQLite"],
