@@ -36,14 +36,15 @@ public enum Enrollment {
         guard store.role == .node else {
             throw SyncClientError(.enrollmentMismatch, "\(store.path) is a hub store; enroll from a field node's data directory", retry: .stop)
         }
-        let transport = try transport ?? CurlTransport(tls: tls, options: options)
+        let carrier: any HubTransport
+        if let transport { carrier = transport } else { carrier = try CurlTransport(tls: tls, options: options) }
         let key = try await pendingKey(hub: hub, token: token, dataDir: dataDir)
         let body = requestBody(token: token, node: store.nodeID, key: key, label: label)
         let request = HubRequest(method: "POST", url: hub.endpoint("enroll"),
                                  headers: [(RequestSigning.protocolHeader, RequestSigning.protocolVersion),
                                            ("Content-Type", "application/json")], body: body)
         var attempt = 1
-        var reply = await HubClient.exchange(request, transport: transport, wallClock: store.options.wallClock)
+        var reply = await HubClient.exchange(request, transport: carrier, wallClock: store.options.wallClock)
         while case .failure(let error) = reply.result, error.code == .transport, error.retry == .backoff, attempt < attempts {
             logger.warning("enrollment request failed; retrying", ["attempt": String(attempt), "error": error.transportCode ?? "?"])
             do {
@@ -52,7 +53,7 @@ public enum Enrollment {
                 throw SyncClientError(.cancelled, "enrollment was cancelled; run `fieldnode enroll` again with the same token", retry: .stop)
             }
             attempt += 1
-            reply = await HubClient.exchange(request, transport: transport, wallClock: store.options.wallClock)
+            reply = await HubClient.exchange(request, transport: carrier, wallClock: store.options.wallClock)
         }
         let responseBody: [UInt8]
         switch reply.result.flatMap(HubClient.interpret) {
@@ -162,7 +163,7 @@ public enum Enrollment {
                    let key = try? Ed25519.PrivateKey(rawRepresentation: seed) {
                     return key
                 }
-                let key = try Ed25519.PrivateKey()
+                let key = Ed25519.PrivateKey()
                 let pending: JSONValue = .object(JSONObject(["hubUrl": .string(hub.base), "tokenSha256": .string(tokenHash),
                                                              "privateKey": .string(Hex.encode(key.rawRepresentation))]))
                 try SecureFile.write(JSON.encodeBytes(pending), to: path)

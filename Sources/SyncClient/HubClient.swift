@@ -191,8 +191,7 @@ public struct ClockSample: Sendable, Hashable {
 
     /// Hub clock minus ours at the midpoint of the exchange, in ms.
     public var offsetMilliseconds: Int64 {
-        let halfTrip = roundTrip.components.seconds * 500 + roundTrip.components.attoseconds / 2_000_000_000_000_000
-        return Int64(clamping: hubTime) &- Int64(clamping: localStart) &- halfTrip
+        Int64(clamping: hubTime) &- Int64(clamping: localStart) &- roundTrip.wholeMilliseconds / 2
     }
 }
 

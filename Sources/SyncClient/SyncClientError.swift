@@ -5,7 +5,7 @@ import SyncProtocol
 ///
 /// Messages never contain report content; they may contain paths, URLs (without query or
 /// credentials), codes and counts.
-public struct SyncClientError: Error, Sendable, CustomStringConvertible {
+public struct SyncClientError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, CaseIterable {
         /// No `credentials.json`: the node was never enrolled.
         case notEnrolled

@@ -57,8 +57,9 @@ public actor SyncRunner {
         self.options = options
         self.logger = logger.with(["component": "sync"])
         adaptedLimits = options.limits
-        let transport = try transport ?? CurlTransport(tls: credentials.tlsSettings, options: options.transport)
-        client = HubClient(credentials: credentials, store: store, transport: transport, options: options.transport)
+        let chosen: any HubTransport
+        if let transport { chosen = transport } else { chosen = try CurlTransport(tls: credentials.tlsSettings, options: options.transport) }
+        client = HubClient(credentials: credentials, store: store, transport: chosen, options: options.transport)
     }
 
     /// One round (see the type). Throws `SyncClientError`; its `retry` says what to do next.
