@@ -1,4 +1,4 @@
-/// The raw-DEFLATE seam of batch frames (flag bit 0, spec §8.1).
+/// The raw-DEFLATE seam of batch frames (flag bit 0, spec §8.3).
 ///
 /// The `Zlib` wrapper module is not merged on this branch yet, so this build has no deflater:
 /// `isAvailable` is false, `BatchCodec.encode(_:compress: true)` writes an uncompressed frame

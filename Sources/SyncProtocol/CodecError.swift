@@ -31,8 +31,6 @@ public struct CodecError: Error, Sendable, Equatable, CustomStringConvertible {
         case badValue
         /// Bytes follow the end of the item.
         case trailingBytes
-        /// A length field disagrees with the bytes around it.
-        case badLength
         /// A batch frame does not start with `FSB1`.
         case badMagic
         /// A batch frame's SHA-256 does not match its contents.

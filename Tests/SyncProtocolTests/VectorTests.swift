@@ -131,7 +131,11 @@ import Testing
             return .obj([("name", .str(name)), ("kind", .str(kind.rawValue)), ("hex", .str(hex(bytes))),
                          ("error", .str(code.rawValue)), ("offset", .int(got?.offset ?? -1))])
         }))])
-        for c in try cases(try check("invalid.json", tree)) {
+        let parsed = try cases(try check("invalid.json", tree))
+        let covered = Set(try parsed.map { try VectorParse.str($0["error"]) })
+        let reachable = CodecError.Code.allCases.filter { $0 != (BatchCodec.compressionAvailable ? .compressionUnavailable : .badCompression) }
+        #expect(reachable.filter { !covered.contains($0.rawValue) } == [], "every reachable error code has a vector")
+        for c in parsed {
             let kind = VectorInvalidCases.Kind(rawValue: try VectorParse.str(c["kind"]))!
             let got = VectorInvalidCases.decode(kind, try VectorParse.hex(c["hex"]))
             #expect(got?.code.rawValue == (try VectorParse.str(c["error"])), "\(c["name"] ?? "")")
