@@ -55,7 +55,7 @@ let package = Package(
                 dependencies: ["SyncEngine", "SyncClient", "FieldModel", "JSON", "Toolkit", "Crypto"],
                 swiftSettings: strict),
         .target(name: "HubKit",
-                dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "JSON", "Toolkit", "HTTP", "Crypto"],
+                dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "JSON", "Toolkit", "HTTP", "Crypto", "SQLite", "Zlib"],
                 swiftSettings: strict),
         .executableTarget(name: "fieldnode", dependencies: ["NodeKit"], swiftSettings: strict),
         .executableTarget(name: "missionhub", dependencies: ["HubKit"], swiftSettings: strict),

@@ -1,0 +1,114 @@
+import HTTP
+import SyncEngine
+import Toolkit
+
+/// `missionhub serve`: the HTTP server over the hub store, run until a stop signal.
+///
+/// Lifecycle (systemd `Type=notify`):
+/// 1. Bind the listener (`HTTPServer.init`); a bind failure is a user error (address in use…).
+/// 2. `READY=1` with a `STATUS=` line naming the address, only once bound.
+/// 3. Serve. Watchdog pings (`WATCHDOG=1`) every half `WATCHDOG_USEC` come from a child task
+///    of this function's task group; so does the signal watcher. Nothing outlives `run`.
+/// 4. On the first SIGTERM or SIGINT: `STOPPING=1`, then `HTTPServer.shutdown()` — in-flight
+///    requests finish, new connections are refused — and `run` returns once the server has
+///    drained; the remaining children are cancelled.
+public struct HubServer: Sendable {
+    public let settings: HubSettings
+    public let store: Store
+    public let log: Logger
+    public let notifier: SystemdNotifier
+    public let clock: @Sendable () -> UInt64
+
+    public init(settings: HubSettings, store: Store, log: Logger, notifier: SystemdNotifier = SystemdNotifier(),
+                clock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds) {
+        self.settings = settings
+        self.store = store
+        self.log = log
+        self.notifier = notifier
+        self.clock = clock
+    }
+
+    /// Serves until `signals` yields (SIGTERM/SIGINT in production; any sequence in tests).
+    /// `onListening` gets the bound server (its `port`) before `READY=1` is sent.
+    public func run<Signals: AsyncSequence & Sendable>(
+        until signals: Signals, onListening: @Sendable (HTTPServer) -> Void = { _ in }
+    ) async throws(HubError) where Signals.Element == UnixSignal, Signals.Failure == Never {
+        let store = self.store
+        do {
+            let released = try await store.async { store in try store.releaseQuarantine() }
+            if released > 0 { log.notice("released quarantined ops", ["count": String(released)]) }
+        } catch {
+            throw HubError(.storage, "the hub store \(store.path) failed at start: \(error)")
+        }
+        let endpoints = try HubEndpoints(store: store, settings: settings, log: log, clock: clock)
+        let responder = HubResponder(router: endpoints.router(), log: log, clock: clock)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(configuration: settings.serverConfiguration, responder: responder, log: httpLog)
+        } catch {
+            throw HubError(.listen, "cannot listen on \(settings.address): \(error.message)",
+                           hint: "choose another address with --listen or --unix, or stop what is using it")
+        }
+        onListening(server)
+        let address = server.port.map { port -> String in
+            if case .tcp(let host, _) = settings.address { return "\(host):\(port)" }
+            return settings.address.description
+        } ?? settings.address.description
+        log.notice("hub serving", ["address": address, "mission": endpoints.identity.mission,
+                                   "hub": store.nodeID.hex])
+        notify("ready") { try notifier.ready(status: "serving mission \(endpoints.identity.mission) on \(address)") }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await stop(server, on: signals) }
+            if let interval = notifier.watchdogPingInterval {
+                group.addTask { await pingWatchdog(every: interval) }
+            }
+            do {
+                try await server.run()
+            } catch {
+                log.error("server stopped with an error", ["error": String(describing: type(of: error))])
+            }
+            group.cancelAll()
+        }
+        log.notice("hub stopped", ["address": address])
+    }
+
+    private func stop<Signals: AsyncSequence>(_ server: HTTPServer, on signals: Signals) async
+        where Signals.Element == UnixSignal, Signals.Failure == Never {
+        for await signal in signals {
+            log.notice("stopping", ["signal": signal.description])
+            notify("stopping") { try notifier.stopping() }
+            notify("status") { try notifier.status("stopping: finishing requests in flight") }
+            server.shutdown()
+            return
+        }
+    }
+
+    private func pingWatchdog(every interval: Duration) async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return  // cancelled: the server stopped
+            }
+            notify("watchdog") { try notifier.watchdog() }
+        }
+    }
+
+    private func notify(_ what: String, _ send: () throws -> Void) {
+        do {
+            try send()
+        } catch {
+            let reason = (error as? SystemdNotifyError)?.message ?? String(describing: type(of: error))
+            log.warning("systemd notification failed", ["message": what, "error": reason])
+        }
+    }
+
+    /// The HTTP module's log lines, through our logger (its messages are fixed texts too).
+    private var httpLog: HTTPLogHandler {
+        let log = self.log
+        return { level, message, metadata in
+            let mapped = Logger.Level(rawValue: level.rawValue) ?? .info
+            log.log(mapped, "http", metadata + ["event": message])
+        }
+    }
+}
