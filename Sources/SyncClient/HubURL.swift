@@ -12,6 +12,8 @@ public struct HubURL: Sendable, Hashable, CustomStringConvertible {
     public let base: String
     /// The path part of the base ("" or "/prefix").
     let pathPrefix: String
+    /// Scheme and authority (`https://host:port`).
+    let origin: String
 
     public init(_ text: String) throws(SyncClientError) {
         func invalid(_ why: String) -> SyncClientError {
@@ -37,11 +39,12 @@ public struct HubURL: Sendable, Hashable, CustomStringConvertible {
             throw invalid("uses plain http to another machine")
         }
         pathPrefix = path
-        base = (secure ? "https://" : "http://") + authority + path
+        origin = (secure ? "https://" : "http://") + authority
+        base = origin + path
     }
 
     /// The URL of endpoint `/v1/<name>`.
-    public func endpoint(_ name: String) -> String { base + path(name) }
+    public func endpoint(_ name: String) -> String { origin + path(name) }
 
     /// The request path of endpoint `/v1/<name>`, as signed (spec §10.2: without query).
     public func path(_ name: String) -> String { pathPrefix + "/v1/" + name }
