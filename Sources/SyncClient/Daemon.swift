@@ -89,12 +89,12 @@ public struct Daemon: Sendable {
 
     private func watchdog(every interval: Duration) async {
         while !Task.isCancelled {
-            notify { try notifier.watchdog() }
             do {
                 try await Task.sleep(for: interval)
             } catch {
                 return  // cancelled: the daemon is stopping
             }
+            notify { try notifier.watchdog() }
         }
     }
 
