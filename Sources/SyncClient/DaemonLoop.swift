@@ -20,6 +20,8 @@ struct DaemonLoop {
     /// Own ops in the store (`pushAcked + backlog`) at the last poll: growth means a local write.
     private var ownOps: UInt64?
     private var random = SystemRandomNumberGenerator()
+    /// Whether the last poll failed (so a broken store is logged once per streak, not every poll).
+    private var pollFailing = false
 
     init(store: Store, dataDir: String, configuration: DaemonConfiguration, logger: Logger, notifier: SystemdNotifier,
          reload: (@Sendable () async throws -> DaemonConfiguration)?) {
@@ -66,9 +68,11 @@ struct DaemonLoop {
                 return (fingerprint, acked + UInt64(max(0, try store.backlog(peer: SyncRunner.peer))))
             }
         } catch {
-            logger.error("cannot read the store", ["error": String(describing: error)])
+            if !pollFailing { logger.error("cannot read the store", ["error": String(describing: error)]) }
+            pollFailing = true
             return
         }
+        pollFailing = false
         if probe.fingerprint != fingerprint {
             fingerprint = probe.fingerprint
             await loadCredentials()

@@ -157,6 +157,9 @@ public enum Enrollment {
         let tokenHash = Hex.encode(SHA256.hash(Array(token.utf8)))
         do {
             return try await Blocking.run {
+                // A pending file that is unreadable, damaged or for another hub or token is of
+                // no use: it is replaced below (nothing was enrolled with its key yet, or the
+                // token it was for is spent), so failures to read it are not errors.
                 if let bytes = try? SecureFile.read(path), let object = try? JSON.parse(bytes).objectValue,
                    object["hubUrl"]?.stringValue == hub.base, object["tokenSha256"]?.stringValue == tokenHash,
                    let seed = object["privateKey"]?.stringValue.flatMap(Hex.decode),

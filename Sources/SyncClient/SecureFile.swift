@@ -103,7 +103,10 @@ enum SecureFile {
     private static func writeAll(_ bytes: [UInt8], fd: Int32, path: String) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(fd, base + offset, buffer.count - offset)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .system(operation: "writing \(path)", errno: errno)
