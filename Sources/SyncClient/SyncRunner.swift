@@ -91,7 +91,9 @@ public actor SyncRunner {
                 let reply = await client.push(frame: frame)
                 await round.learn(reply.clock, store: store, tolerance: options.clockTolerance, logger: logger)
                 switch reply.result {
-                case .success(let ack): action = session.pushAcknowledged(ack)
+                case .success(let ack):
+                    consecutivePushTimeouts = 0
+                    action = session.pushAcknowledged(ack)
                 case .failure(let error):
                     consecutivePushTimeouts = error.transportCode == "timedOut" ? consecutivePushTimeouts + 1 : 0
                     action = session.failed(error)
