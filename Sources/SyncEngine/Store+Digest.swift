@@ -15,7 +15,7 @@ extension Store {
                 if keep(c, e) { lines.append("E \(c)/\(e) cl=\(row.int64(2) ?? 0)") }
             }
             for table in ["registers", "conflicts"] {
-                _ = try db.query("SELECT collection, entity, field, origin, seq, vtype, value, rank, hlc FROM \(table)") { row in
+                _ = try db.query("SELECT e.collection, e.entity, t.field, t.origin, t.seq, t.vtype, t.value, t.rank, t.hlc FROM \(table) t JOIN entities e ON e.id = t.entity_id") { row in
                     let c = row.string(0) ?? "", e = row.string(1) ?? ""
                     guard keep(c, e) else { return }
                     let origin = row.nodeID(3)?.hex ?? "?"
@@ -23,7 +23,7 @@ extension Store {
                     lines.append("\(table == "registers" ? "W" : "C") \(c)/\(e).\(row.string(2) ?? "") \(origin)/\(row.int64(4) ?? 0) r=\(row.int64(7) ?? 0) h=\(row.int64(8) ?? 0) \(value)")
                 }
             }
-            _ = try db.query("SELECT DISTINCT collection, entity, field, etype, element FROM set_adds") { row in
+            _ = try db.query("SELECT DISTINCT e.collection, e.entity, s.field, s.etype, s.element FROM set_adds s JOIN entities e ON e.id = s.entity_id") { row in
                 let c = row.string(0) ?? "", e = row.string(1) ?? ""
                 guard keep(c, e) else { return }
                 let value = Value(vtype: row.int64(3) ?? -1, value: row[4]).map { "\($0)" } ?? "?"
