@@ -31,8 +31,6 @@ public struct CodecError: Error, Sendable, Equatable, CustomStringConvertible {
         case badValue
         /// Bytes follow the end of the item.
         case trailingBytes
-        /// A length field disagrees with the bytes around it.
-        case badLength
         /// A batch frame does not start with `FSB1`.
         case badMagic
         /// A batch frame's SHA-256 does not match its contents.
@@ -48,8 +46,6 @@ public struct CodecError: Error, Sendable, Equatable, CustomStringConvertible {
         case duplicate
         /// A compressed payload could not be inflated, or inflates past its cap.
         case badCompression
-        /// The frame is compressed and this build has no inflater.
-        case compressionUnavailable
     }
 
     /// The reason.
