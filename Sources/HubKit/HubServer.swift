@@ -33,14 +33,17 @@ public struct HubServer: Sendable {
     public func run<Signals: AsyncSequence & Sendable>(
         until signals: Signals, onListening: @Sendable (HTTPServer) -> Void = { _ in }
     ) async throws(HubError) where Signals.Element == UnixSignal, Signals.Failure == Never {
-        let store = self.store
+        let (store, settings, log, clock) = (self.store, self.settings, self.log, self.clock)
+        let endpoints: HubEndpoints
         do {
             let released = try await store.async { store in try store.releaseQuarantine() }
             if released > 0 { log.notice("released quarantined ops", ["count": String(released)]) }
+            endpoints = try await store.async { store in try HubEndpoints(store: store, settings: settings, log: log, clock: clock) }
+        } catch let error as HubError {
+            throw error
         } catch {
             throw HubError(.storage, "the hub store \(store.path) failed at start: \(error)")
         }
-        let endpoints = try HubEndpoints(store: store, settings: settings, log: log, clock: clock)
         let responder = HubResponder(router: endpoints.router(), log: log, clock: clock)
         let server: HTTPServer
         do {
