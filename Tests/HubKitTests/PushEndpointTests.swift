@@ -60,6 +60,27 @@ import Testing
         }
     }
 
+    @Test func aQuarantinedReportIsStampedWhenReleased() async throws {
+        try await TestHub.with { hub in
+            let node = try TestNode()
+            try #require(try await hub.enroll(node, name: "field-1").status == 200)
+            let entity = EntityID.make(owner: node.id)
+            let ahead = hub.clock.now + 3_600_000
+            let ops = [node.op(1, entity, .exist(causalLength: 1), ms: ahead),
+                       node.op(2, entity, .set(field: "ref", value: .string("MINUSCA-FFFF-2M"), rank: 0, supersedes: []), ms: ahead)]
+            let held = try PushAck.decode(try await node.push(hub, ops).body)
+            #expect(held.perOrigin == [OriginAck(origin: node.id, contiguousSeq: 2, highestSeq: 2, gaps: [], quarantined: 2)])
+            #expect(try await hub.store.async { try $0.document("report", entity) } == nil)
+
+            hub.clock.advance(milliseconds: 3_600_000)
+            let released = try PushAck.decode(try await node.push(hub, []).body)
+            #expect(released.perOrigin.first?.quarantined == 0)
+            let document = try #require(try await hub.store.async { try $0.document("report", entity) })
+            #expect(document.value("hub.receivedAt") == .int(Int64(hub.clock.now)))
+            #expect(try await hub.store.async { try HubServer.release($0, now: hub.clock.now) } == 0)
+        }
+    }
+
     @Test func refusedRequestsChangeNothing() async throws {
         try await TestHub.with { hub in
             let node = try TestNode(), other = try TestNode(), stranger = try TestNode()
