@@ -14,4 +14,6 @@ static inline CURLcode fs_curl_setopt_xferinfo(CURL *h, fs_curl_xferinfo_cb cb) 
 static inline CURLcode fs_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode fs_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode fs_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+/* CURL_GLOBAL_DEFAULT is a macro built from other macros, which Swift does not import. */
+static inline CURLcode fs_curl_global_init_default(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
 #endif

@@ -16,8 +16,8 @@ public enum Ed25519 {
         public let publicKey: PublicKey
 
         /// A new random key from libcrypto's key generator.
-        public init() throws(CryptoError) {
-            let pair = try PKey.generateRaw(type: EVP_PKEY_ED25519, operation: "Ed25519.PrivateKey()")
+        public init() {
+            let pair = PKey.generateRaw(type: EVP_PKEY_ED25519, operation: "Ed25519.PrivateKey()")
             rawRepresentation = pair.privateKey
             publicKey = PublicKey(checkedRaw: pair.publicKey)
         }
@@ -91,6 +91,7 @@ public enum Ed25519 {
         /// (the corresponding C function is `EVP_DigestVerify`). Any malformed input is `false`.
         public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
             defer { ERR_clear_error() }  // a rejected signature queues an error; it is an answer, not a fault
+            // Any failure here (wrong length, key or context refused) means "not valid".
             guard signature.count == Ed25519.signatureByteCount,
                   let key = try? PKey.publicKey(type: EVP_PKEY_ED25519, raw: rawRepresentation,
                                                 operation: "Ed25519.PublicKey.isValidSignature"),

@@ -59,10 +59,15 @@ final class PKey {
         return PKey(key)
     }
 
-    /// A new key pair of `type` as raw bytes.
-    static func generateRaw(type: Int32, operation: String) throws(CryptoError) -> (privateKey: [UInt8], publicKey: [UInt8]) {
-        let key = try generate(type: type, operation: operation)
-        return (try key.rawPrivate(operation: operation), try key.rawPublic(operation: operation))
+    /// A new key pair of `type` as raw bytes. Key generation fails only when libcrypto cannot
+    /// allocate or has no default provider; the process stops then, as for `SecureRandom`.
+    static func generateRaw(type: Int32, operation: String) -> (privateKey: [UInt8], publicKey: [UInt8]) {
+        do {
+            let key = try generate(type: type, operation: operation)
+            return (try key.rawPrivate(operation: operation), try key.rawPublic(operation: operation))
+        } catch {
+            preconditionFailure("\(error)")
+        }
     }
 
     /// The raw public key that belongs to the raw private key `privateRaw`.

@@ -41,7 +41,7 @@ public enum SealedBox {
     /// `info` names the context (for example `"fieldsync/report/narrative/v1"`); the same
     /// bytes must be passed to `open`. At most `HKDFSHA256.maximumInfoByteCount` bytes.
     public static func seal(_ plaintext: [UInt8], to recipient: X25519.PublicKey, info: [UInt8]) throws(CryptoError) -> [UInt8] {
-        let ephemeral = try X25519.PrivateKey()
+        let ephemeral = X25519.PrivateKey()
         let header = [version] + ephemeral.publicKey.rawRepresentation
         let key = try deriveKey(
             secret: try ephemeral.sharedSecret(with: recipient),

@@ -16,8 +16,8 @@ public enum X25519 {
         public let publicKey: PublicKey
 
         /// A new random key from libcrypto's key generator.
-        public init() throws(CryptoError) {
-            let pair = try PKey.generateRaw(type: EVP_PKEY_X25519, operation: "X25519.PrivateKey()")
+        public init() {
+            let pair = PKey.generateRaw(type: EVP_PKEY_X25519, operation: "X25519.PrivateKey()")
             rawRepresentation = pair.privateKey
             publicKey = PublicKey(checkedRaw: pair.publicKey)
         }

@@ -18,17 +18,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.day = day
     }
 
-    /// The result of reading `YYYY-MM-DD`.
-    public enum ParseResult: Sendable, Equatable {
-        case date(CalendarDate)
-        /// Not the `YYYY-MM-DD` shape at all.
-        case badShape
-        /// The shape is right but the day does not exist (e.g. 2026-02-30).
-        case notInCalendar
-    }
-
     /// Reads exactly `YYYY-MM-DD` (ASCII digits, no spaces, no time part).
-    public static func parse(_ text: String) -> ParseResult {
+    public static func parse(_ text: String) -> DateParseResult<CalendarDate> {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               let y = digits(bytes[0..<4]), let m = digits(bytes[5..<7]), let d = digits(bytes[8..<10])
@@ -36,7 +27,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         // The shape the schema's pattern accepts: month 01-12, day 01-31.
         guard (1...12).contains(m), (1...31).contains(d) else { return .badShape }
         guard let date = CalendarDate(year: y, month: m, day: d) else { return .notInCalendar }
-        return .date(date)
+        return .parsed(date)
     }
 
     /// Days since 1970-01-01 (negative before), for arithmetic across months and years.
@@ -92,6 +83,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
         return value
     }
+}
+
+/// The result of reading a date or a timestamp.
+public enum DateParseResult<Value: Sendable & Equatable>: Sendable, Equatable {
+    case parsed(Value)
+    /// Not the expected shape at all (or a field out of its range, like month 13 or hour 24).
+    case badShape
+    /// The shape is right but the day does not exist (e.g. 2026-02-30).
+    case notInCalendar
 }
 
 /// Zero-pads a non-negative number to `width` digits.

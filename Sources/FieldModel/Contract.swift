@@ -55,9 +55,12 @@ extension Intake {
 
     /// True for a mission code: `^[A-Z][A-Z0-9]{1,15}$`.
     public static func isMissionCode(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard (2...16).contains(bytes.count), isUpper(bytes[0]) else { return false }
-        return bytes.dropFirst().allSatisfy { isUpper($0) || ($0 >= 0x30 && $0 <= 0x39) }
+        var text = text  // withUTF8 needs a var; no copy for native strings
+        return text.withUTF8 { bytes in
+            guard (2...16).contains(bytes.count), isUpper(bytes[0]) else { return false }
+            for i in 1..<bytes.count where !isUpper(bytes[i]) && !(bytes[i] >= 0x30 && bytes[i] <= 0x39) { return false }
+            return true
+        }
     }
 
     /// True for a nationality value: three capital letters (`^[A-Z]{3}$`) or `unknown`.

@@ -45,7 +45,7 @@ extension Intake {
         if parsed.segments.count > 1, case .key(let list) = parsed.segments[0], case .index(let index) = parsed.segments[1] {
             let count = entryCount(list, in: fields)
             if index > count {
-                return fail(.outOfRange, "there are \(count) \(list) entries; to add one use \(list)[\(count)]")
+                return fail(.outOfRange, "\(list) has \(count) entries; to add one use \(list)[\(count)]")
             }
             if index == count {
                 for (field, value) in AmendKind.newEntryDefaults[list] ?? [] { fields["\(list)[\(index)].\(field)"] = value }

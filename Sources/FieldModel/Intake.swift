@@ -61,7 +61,7 @@ extension IntakeValidator {
         let text = given ?? now
         let source = given == nil ? "not given, and the current time " : ""
         switch Timestamp.parse(text) {
-        case .timestamp(let stamp):
+        case .parsed(let stamp):
             guard stamp.localDate >= Intake.earliestReceivedDate else {
                 fail(.outOfRange, "receivedAt", source + "\(quoted(text)) is before "
                      + "\(Intake.earliestReceivedDate); check the date")

@@ -53,15 +53,22 @@ struct IntakeValidator {
         return object
     }
 
-    /// A required or optional string, type-checked only.
-    mutating func rawString(_ object: JSONObject, _ key: String, _ path: String, hint: String?) -> String? {
+    /// A member of `object` read by `extract`; a missing one is reported when `hint` is given
+    /// (required), one `extract` cannot read as "expected `expected`, found …".
+    private mutating func member<T>(_ object: JSONObject, _ key: String, _ path: String, hint: String?,
+                                    expected: String, _ extract: (JSONValue) -> T?) -> T? {
         let path = Self.join(path, key)
         guard let value = object[key] else { return missing(path, hint) }
-        guard case .string(let text) = value else {
-            fail(.wrongType, path, "expected a string, found \(Self.article(value))")
+        guard let result = extract(value) else {
+            fail(.wrongType, path, "expected \(expected), found \(Self.article(value))")
             return nil
         }
-        return text
+        return result
+    }
+
+    /// A required or optional string, type-checked only.
+    mutating func rawString(_ object: JSONObject, _ key: String, _ path: String, hint: String?) -> String? {
+        member(object, key, path, hint: hint, expected: "a string") { $0.stringValue }
     }
 
     /// Free text: no control characters (line breaks and tabs only when `multiline`), at most
@@ -102,36 +109,19 @@ struct IntakeValidator {
     }
 
     mutating func bool(_ object: JSONObject, _ key: String, _ path: String, hint: String?) -> Bool? {
-        let path = Self.join(path, key)
-        guard let value = object[key] else { return missing(path, hint) }
-        guard case .bool(let flag) = value else {
-            fail(.wrongType, path, "expected a boolean, found \(Self.article(value))")
-            return nil
-        }
-        return flag
+        member(object, key, path, hint: hint, expected: "a boolean") { $0.boolValue }
     }
 
+    /// An integer or a fraction, as a Double.
     mutating func number(_ object: JSONObject, _ key: String, _ path: String, hint: String?) -> Double? {
-        let path = Self.join(path, key)
-        guard let value = object[key] else { return missing(path, hint) }
-        switch value {
-        case .int(let i): return Double(i)
-        case .double(let d): return d
-        default:
-            fail(.wrongType, path, "expected a number, found \(Self.article(value))")
-            return nil
-        }
+        member(object, key, path, hint: hint, expected: "a number") { $0.doubleValue }
     }
 
     /// An array of at most `maxItems` elements; items are not checked here.
     mutating func array(_ object: JSONObject, _ key: String, _ path: String, hint: String?,
                         maxItems: Int, advice: String) -> [JSONValue]? {
+        guard let items = member(object, key, path, hint: hint, expected: "an array", { $0.arrayValue }) else { return nil }
         let path = Self.join(path, key)
-        guard let value = object[key] else { return missing(path, hint) }
-        guard case .array(let items) = value else {
-            fail(.wrongType, path, "expected an array, found \(Self.article(value))")
-            return nil
-        }
         if items.count > maxItems {
             fail(.tooMany, path, "has \(items.count) entries; the limit is \(maxItems), " + advice)
             return nil
@@ -175,7 +165,7 @@ struct IntakeValidator {
 
     mutating func dateValue(_ text: String, _ path: String) -> CalendarDate? {
         switch CalendarDate.parse(text) {
-        case .date(let date): return date
+        case .parsed(let date): return date
         case .badShape: fail(.badFormat, path, "\(quoted(text)) is not a date; use YYYY-MM-DD, e.g. 2026-02-03")
         case .notInCalendar: fail(.notInCalendar, path, "\(quoted(text)) is not a real calendar date; check the day and month")
         }

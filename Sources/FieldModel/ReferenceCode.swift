@@ -37,8 +37,11 @@ public struct ReferenceCode: Sendable, Hashable, CustomStringConvertible {
     /// A code from its parts, exactly as stored: nil unless `mission` is a mission code and
     /// `symbols` is six canonical alphabet symbols. The check symbol is not verified: see `isValid`.
     public init?(mission: String, symbols: String) {
-        guard Intake.isMissionCode(mission), symbols.utf8.count == Self.payloadLength + 1,
-              symbols.utf8.allSatisfy({ Self.symbolValue[Int($0)] != Self.notASymbol }) else { return nil }
+        var symbolBytes = symbols
+        let symbolsOK = symbolBytes.withUTF8 { bytes in
+            bytes.count == Self.payloadLength + 1 && !bytes.contains { Self.symbolValue[Int($0)] == Self.notASymbol }
+        }
+        guard symbolsOK, Intake.isMissionCode(mission) else { return nil }
         self.mission = mission
         self.symbols = symbols
     }
@@ -48,7 +51,7 @@ public struct ReferenceCode: Sendable, Hashable, CustomStringConvertible {
     public static func generate(mission: String, using generator: inout some RandomNumberGenerator) -> ReferenceCode {
         precondition(Intake.isMissionCode(mission), "ReferenceCode.generate needs a validated mission code")
         let payload = (0..<payloadLength).map { _ in UInt8.random(in: 0..<32, using: &generator) }
-        let check = GF32.double(fold(missionValues(mission) + payload))
+        let check = GF32.double((mission.utf8.map(missionValue) + payload).reduce(0) { GF32.double($0) ^ $1 })
         let symbols = String((payload + [check]).map { alphabet[Int($0)] })
         return ReferenceCode(mission: mission, symbols: symbols)!
     }
@@ -57,26 +60,46 @@ public struct ReferenceCode: Sendable, Hashable, CustomStringConvertible {
     /// and spaces, O for 0 and I or L for 1 in the symbols. Nil if it is not shaped like a code;
     /// a code with a wrong check symbol parses, and `isValid` is false.
     public static func parse(_ text: String) -> ReferenceCode? {
-        var chars: [Character] = []
-        for char in text.uppercased() where char != "-" && !char.isWhitespace {
-            guard char.isASCII, char.isLetter || char.isNumber else { return nil }
-            chars.append(char)
+        // Hyphens and spaces separate groups; any grouping is fine as long as it does not cut
+        // the code elsewhere: MISSION+6, MISSION 6, or MISSION 4 2.
+        var groups: [[UInt8]] = [[]]
+        for char in text.uppercased().unicodeScalars {
+            if char == "-" || char.properties.isWhitespace {
+                if !groups[groups.count - 1].isEmpty { groups.append([]) }
+                continue
+            }
+            guard char.isASCII, let byte = UInt8(exactly: char.value),
+                  (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) else { return nil }
+            groups[groups.count - 1].append(byte)
         }
+        if groups.last?.isEmpty == true { groups.removeLast() }
+        let tail = groups.dropFirst().map(\.count)
+        guard tail.isEmpty || tail == [payloadLength + 1] || tail == [4, 2] else { return nil }
+        let chars = groups.joined()
         guard chars.count > payloadLength + 1 else { return nil }
         let split = chars.count - payloadLength - 1
-        let symbols = chars[split...].map { char -> Character in
-            switch char {
-            case "O": return "0"
-            case "I", "L": return "1"
-            default: return char
+        let symbols = chars.dropFirst(split).map { byte -> UInt8 in
+            switch byte {
+            case UInt8(ascii: "O"): return UInt8(ascii: "0")
+            case UInt8(ascii: "I"), UInt8(ascii: "L"): return UInt8(ascii: "1")
+            default: return byte
             }
         }
-        return ReferenceCode(mission: String(chars[..<split]), symbols: String(symbols))
+        return ReferenceCode(mission: String(decoding: chars.prefix(split), as: UTF8.self),
+                             symbols: String(decoding: symbols, as: UTF8.self))
     }
 
     /// True when the check symbol matches the mission and payload.
     public var isValid: Bool {
-        fold(Self.missionValues(mission) + symbols.utf8.map { Self.symbolValue[Int($0)] }) == 0
+        var r: UInt8 = 0
+        var mission = mission, symbols = symbols  // withUTF8 needs a var; no copy for native strings
+        mission.withUTF8 { bytes in
+            for i in 0..<bytes.count { r = GF32.double(r) ^ Self.missionValue(bytes[i]) }
+        }
+        symbols.withUTF8 { bytes in
+            for i in 0..<bytes.count { r = GF32.double(r) ^ Self.symbolValue[Int(bytes[i])] }
+        }
+        return r == 0
     }
 
     /// `MISSION-XXXX-XC`, e.g. `MINUSCA-7Q4K-2M`.
@@ -85,14 +108,12 @@ public struct ReferenceCode: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The GF(32) values of the mission's characters (see the type's documentation).
-    static func missionValues(_ mission: String) -> [UInt8] {
-        mission.utf8.map { byte -> UInt8 in
-            switch byte {
-            case UInt8(ascii: "I"), UInt8(ascii: "L"): return 1
-            case UInt8(ascii: "O"): return 0
-            case UInt8(ascii: "U"): return 27  // V
-            default: return symbolValue[Int(byte)]
-            }
+    static func missionValue(_ byte: UInt8) -> UInt8 {
+        switch byte {
+        case UInt8(ascii: "I"), UInt8(ascii: "L"): return 1
+        case UInt8(ascii: "O"): return 0
+        case UInt8(ascii: "U"): return 27  // V
+        default: return symbolValue[Int(byte)]
         }
     }
 
@@ -104,11 +125,6 @@ public struct ReferenceCode: Sendable, Hashable, CustomStringConvertible {
         for (value, char) in alphabet.enumerated() { table[Int(char.asciiValue!)] = UInt8(value) }
         return table
     }()
-}
-
-/// r ← α·r + d over the values, from r = 0.
-private func fold(_ values: [UInt8]) -> UInt8 {
-    values.reduce(0) { GF32.double($0) ^ $1 }
 }
 
 /// Arithmetic in GF(32) = GF(2)[x]/(x⁵+x²+1); addition is XOR.

@@ -12,22 +12,14 @@ public struct Timestamp: Sendable, Hashable, CustomStringConvertible {
     /// The calendar date part, in the timestamp's own offset.
     public let localDate: CalendarDate
 
-    /// The result of reading a timestamp.
-    public enum ParseResult: Sendable, Equatable {
-        case timestamp(Timestamp)
-        /// Not the RFC 3339 shape (missing offset, space separator, bad field ranges).
-        case badShape
-        /// The shape is right but the date does not exist (e.g. 2026-02-30T10:00:00Z).
-        case notInCalendar
-    }
-
-    /// Reads an RFC 3339 `date-time` with offset.
-    public static func parse(_ input: String) -> ParseResult {
+    /// Reads an RFC 3339 `date-time` with offset: `.badShape` for a missing offset, a space
+    /// separator or a field out of range; `.notInCalendar` for a day that does not exist.
+    public static func parse(_ input: String) -> DateParseResult<Timestamp> {
         let bytes = Array(input.utf8)
         guard bytes.count >= 20, bytes.count <= 35 else { return .badShape }
         let date: CalendarDate
         switch CalendarDate.parse(String(decoding: bytes[0..<10], as: UTF8.self)) {
-        case .date(let d): date = d
+        case .parsed(let d): date = d
         case .badShape: return .badShape
         case .notInCalendar: return .notInCalendar
         }
@@ -59,7 +51,7 @@ public struct Timestamp: Sendable, Hashable, CustomStringConvertible {
         var canonical = bytes
         canonical[10] = UInt8(ascii: "T")
         if canonical[canonical.count - 1] == UInt8(ascii: "z") { canonical[canonical.count - 1] = UInt8(ascii: "Z") }
-        return .timestamp(Timestamp(text: String(decoding: canonical, as: UTF8.self), localDate: date))
+        return .parsed(Timestamp(text: String(decoding: canonical, as: UTF8.self), localDate: date))
     }
 
     public var description: String { text }

@@ -1,11 +1,14 @@
 /// Strict RFC 8259 JSON: `parse` turns bytes or text into a `JSONValue`, `encode` turns a value
 /// back into text. Neither uses Foundation.
 ///
-/// Parsing accepts exactly RFC 8259 in strict UTF-8, plus one leniency: a UTF-8 byte order
-/// mark at the very start is skipped. It refuses duplicate keys, comments, trailing commas,
-/// NaN/Infinity, leading zeros, lone surrogate escapes, raw control characters in strings,
-/// trailing data, empty input, and input beyond `JSONLimits`. See `JSONParser` for the rules
-/// and `JSONParseError` for where errors point.
+/// Parsing accepts exactly RFC 8259 in strict UTF-8, with one leniency: a UTF-8 byte order mark
+/// at the very start is skipped (files saved by Windows editors). It refuses duplicate keys
+/// (including keys equal once unescaped, or canonically equivalent as Swift Strings), comments,
+/// trailing commas, single quotes, NaN/Infinity, leading zeros, lone surrogate escapes, raw
+/// control characters in strings, anything but whitespace after the value, empty input, and input
+/// beyond `JSONLimits`. Numbers with no fraction or exponent that fit in Int64 become `.int`
+/// (`-0` becomes `.int(0)`); others `.double`; a number beyond the Double range is refused.
+/// Nesting is tracked without recursion, so any `maxDepth` is safe for the parser.
 public enum JSON {
     /// Parses one JSON document from UTF-8 bytes.
     /// - Throws: `JSONParseError` locating the first problem in the input.

@@ -168,10 +168,9 @@ struct JSONParser {
 
     /// Consumes `word` (`true`, `false` or `null`); `index` is at its first byte.
     private mutating func expectLiteral(_ word: StaticString) throws(JSONParseError) {
-        let expected = "expected '\(word)'"
         for k in 0..<word.utf8CodeUnitCount {
-            guard index < bytes.count else { throw endError(expected) }
-            guard bytes[index] == word.utf8Start[k] else { throw unexpected(.unexpectedByte, expected) }
+            guard index < bytes.count else { throw endError("expected '\(word)'") }
+            guard bytes[index] == word.utf8Start[k] else { throw unexpected(.unexpectedByte, "expected '\(word)'") }
             index += 1
         }
     }

@@ -62,6 +62,9 @@ extension Database {
         guard rc == SQLITE_OK, let target else {
             throw backupError(rc, target, destination)
         }
+        // The copy is committed with the target's own settings: make its sync explicit.
+        let pragma = sqlite3_exec(target, "PRAGMA synchronous = FULL", nil, nil, nil)
+        guard pragma == SQLITE_OK else { throw backupError(pragma, target, destination) }
         if try scalar("PRAGMA journal_mode", as: String.self)?.lowercased() == "wal" {
             try inTransaction(.deferred) {
                 _ = try scalar("SELECT count(*) FROM sqlite_schema", as: Int64.self)  // starts the read snapshot

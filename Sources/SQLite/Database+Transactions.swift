@@ -13,15 +13,7 @@ extension Database {
             throw error(.misuse, "inTransaction called while a transaction is open; nest with inSavepoint")
         }
         try execute(kind.sql)
-        do {
-            let result = try body()
-            try ensureStillInTransaction()
-            try execute("COMMIT TRANSACTION")
-            return result
-        } catch {
-            rollbackKeepingFirstError("ROLLBACK TRANSACTION")
-            throw error
-        }
+        return try finish(body, commit: "COMMIT TRANSACTION", rollback: "ROLLBACK TRANSACTION")
     }
 
     /// Runs `body` inside a savepoint: `SAVEPOINT` … `RELEASE`, or on error `ROLLBACK TO` +
@@ -34,13 +26,20 @@ extension Database {
         defer { savepointDepth -= 1 }
         let name = "fieldsync_sp\(savepointDepth)"
         try execute("SAVEPOINT \(name)")
+        return try finish(body, commit: "RELEASE SAVEPOINT \(name)",
+                          rollback: "ROLLBACK TRANSACTION TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
+    }
+
+    /// Runs `body` after BEGIN/SAVEPOINT, then `commit`; on any error runs `rollback` (if a
+    /// transaction is still open) and rethrows that first error.
+    private func finish<T>(_ body: () throws -> T, commit: String, rollback: String) throws -> T {
         do {
             let result = try body()
             try ensureStillInTransaction()
-            try execute("RELEASE SAVEPOINT \(name)")
+            try execute(commit)
             return result
         } catch {
-            rollbackKeepingFirstError("ROLLBACK TRANSACTION TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
+            rollbackKeepingFirstError(rollback)
             throw error
         }
     }

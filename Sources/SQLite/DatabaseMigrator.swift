@@ -10,6 +10,10 @@
 ///    `migrate` refuses to touch it (`MigrationError.Code.databaseIsNewer`).
 /// 5. The check for "already applied" happens inside each migration's transaction, so two
 ///    processes migrating the same file at once apply each migration exactly once.
+///
+/// A migration runs inside a transaction, where `PRAGMA foreign_keys` cannot change: a
+/// migration that rebuilds a table must keep foreign keys valid at every statement, or use
+/// `PRAGMA defer_foreign_keys = ON` (checked at COMMIT).
 public struct DatabaseMigrator {
     private var migrations: [(name: String, migrate: (Database) throws -> Void)] = []
 

@@ -39,6 +39,12 @@ public final class DatabaseQueue: @unchecked Sendable {
         DispatchQueue.getSpecific(key: queueKey) == ObjectIdentifier(self)
     }
 
+    /// Stops the process unless called on this queue (`dispatchPrecondition(.onQueue)`): for
+    /// code that must only run inside `sync`/`run`.
+    public func preconditionOnQueue() {
+        dispatchPrecondition(condition: .onQueue(queue))
+    }
+
     /// Runs `body` on the queue and waits for it. For synchronous callers (the CLI); calling
     /// it from the queue itself (inside `sync`/`run`) would deadlock and stops the process.
     public func sync<T>(_ body: (Database) throws -> T) rethrows -> T {

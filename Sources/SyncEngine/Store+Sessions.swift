@@ -35,8 +35,8 @@ extension Store {
             var ops: [Op] = []
             var bytes = 0
             let rows = try db.cachedStatement("""
-                SELECT body FROM ops WHERE origin = ?1 AND seq > ?2 AND merged = 1 ORDER BY seq LIMIT ?3
-                """).query([nodeID.databaseValue, acked.databaseValue, .integer(Int64(maxOps))]) { $0.blob(0) ?? [] }
+                SELECT body FROM ops WHERE origin = ?1 AND seq > ?2 AND scope <> ?4 ORDER BY seq LIMIT ?3
+                """).query([nodeID.databaseValue, acked.databaseValue, .integer(Int64(maxOps)), .integer(MergeContext.quarantineScope)]) { $0.blob(0) ?? [] }
             for body in rows {
                 if !ops.isEmpty && bytes + body.count > maxBytes { break }
                 ops.append(try OpCodec.decode(body))
@@ -93,13 +93,16 @@ extension Store {
     public func opsForPull(scopes: [String], excludingOrigin: NodeID?, after cursor: Int64,
                            maxOps: Int = 1000, maxBytes: Int = 256 * 1024) throws -> PullSlice {
         try onQueue { db in
-            guard !scopes.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
-            let placeholders = scopes.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
+            let ids = try scopes.compactMap { name in
+                try db.cachedStatement("SELECT id FROM scopes WHERE name = ?").queryFirst([.text(name)]) { $0.int64(0) } ?? nil
+            }.filter { $0 != MergeContext.quarantineScope }
+            guard !ids.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
+            let placeholders = ids.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
             let rows = try db.cachedStatement("""
                 SELECT local_seq, origin, body FROM ops
-                WHERE scope IN (\(placeholders)) AND local_seq > ?1 AND merged = 1
+                WHERE scope IN (\(placeholders)) AND local_seq > ?1
                 ORDER BY local_seq LIMIT ?2
-                """).query([.integer(cursor), .integer(Int64(maxOps + 1))] + scopes.map { .text($0) }) { row in
+                """).query([.integer(cursor), .integer(Int64(maxOps + 1))] + ids.map { .integer($0) }) { row in
                     (row.int64(0) ?? 0, row.nodeID(1), row.blob(2) ?? [])
                 }
             var ops: [Op] = []
@@ -184,7 +187,7 @@ extension Store {
     public func counts() throws -> (ops: Int, quarantined: Int, origins: Int) {
         try onQueue { db in
             let ops = try db.scalar("SELECT count(*) FROM ops", as: Int64.self) ?? 0
-            let q = try db.scalar("SELECT count(*) FROM ops WHERE merged = 0", as: Int64.self) ?? 0
+            let q = try db.scalar("SELECT count(*) FROM ops WHERE scope = ?", [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
             let o = try db.scalar("SELECT count(*) FROM origins", as: Int64.self) ?? 0
             return (Int(ops), Int(q), Int(o))
         }

@@ -176,8 +176,8 @@ public final class Store: @unchecked Sendable {
         try onQueue { db in
             var problems = try db.integrityCheck().filter { $0 != "ok" }
             let unmergedInState = try db.scalar("""
-                SELECT count(*) FROM registers r JOIN ops o ON o.origin = r.origin AND o.seq = r.seq WHERE o.merged = 0
-                """, as: Int64.self) ?? 0
+                SELECT count(*) FROM registers r JOIN ops o ON o.origin = r.origin AND o.seq = r.seq WHERE o.scope = ?
+                """, [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
             if unmergedInState > 0 { problems.append("\(unmergedInState) quarantined ops appear in state") }
             let badVector = try db.scalar("""
                 SELECT count(*) FROM origins v WHERE v.contiguous > v.max_seq

@@ -15,7 +15,8 @@ import Crypto
 /// 1. Checks run in this order, each with its own error: magic, version, flags, length
 ///    (limit, then exact frame size), checksum, inflation, payload.
 /// 2. `decode` returns all ops of a frame, strictly ascending by (origin, seq), or throws.
-/// 3. `encode` is deterministic: the same set of ops (by id) gives the same bytes.
+/// 3. `encode` is deterministic: the same set of ops (by id) gives the same bytes (for a
+///    compressed frame: with the same zlib version).
 public enum BatchCodec {
     public static let magic: [UInt8] = Array("FSB1".utf8)
     public static let version: UInt8 = 0x01
@@ -26,20 +27,21 @@ public enum BatchCodec {
     /// Bytes after the payload.
     public static let trailerBytes = 32
 
-    /// Whether this build can write and read compressed frames.
-    public static var compressionAvailable: Bool { BatchCompression.isAvailable }
-
     /// The frame for `ops`: sorted by (origin, seq); of several ops with one id the first in
-    /// `ops` is kept. With `compress`, the payload is deflated when that makes it smaller and
-    /// this build can deflate; otherwise it is stored plain with the flag clear.
+    /// `ops` is kept. With `compress`, the payload is deflated when that makes it smaller;
+    /// otherwise it is stored plain with the flag clear. Compressed bytes depend on the zlib
+    /// version; the ops they carry do not.
     public static func encode(_ ops: [Op], compress: Bool) -> [UInt8] {
         var seen = Set<OpID>()
         let unique = ops.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
         var payload = BatchPayload.encode(unique)
         var flags: UInt8 = 0
-        if compress, let deflated = BatchCompression.deflate(payload), deflated.count < payload.count {
-            payload = deflated
-            flags |= compressedFlag
+        if compress {
+            let deflated = BatchCompression.deflate(payload)
+            if deflated.count < payload.count {
+                payload = deflated
+                flags |= compressedFlag
+            }
         }
         var w = ByteWriter(capacity: headerBytes + payload.count + trailerBytes)
         w.raw(magic)
@@ -78,14 +80,8 @@ public enum BatchCodec {
         guard flags & compressedFlag != 0 else {
             return try BatchPayload.decode(ByteReader(bytes, from: headerBytes, to: payloadEnd), maxOps: limits.maxOps)
         }
-        guard BatchCompression.isAvailable else {
-            throw CodecError(.compressionUnavailable, at: 5, "this peer cannot inflate; send uncompressed frames")
-        }
-        guard let inflated = BatchCompression.inflate(Array(bytes[headerBytes..<payloadEnd]),
-                                                      maxBytes: limits.maxDecompressedBytes) else {
-            throw CodecError(.badCompression, at: headerBytes,
-                             "payload does not inflate within \(limits.maxDecompressedBytes) bytes")
-        }
+        let inflated = try BatchCompression.inflate(Array(bytes[headerBytes..<payloadEnd]),
+                                                    maxBytes: limits.maxDecompressedBytes, at: headerBytes)
         // Offsets of payload errors are now offsets within the inflated payload.
         return try BatchPayload.decode(ByteReader(inflated), maxOps: limits.maxOps)
     }

@@ -1,17 +1,23 @@
-/// The raw-DEFLATE seam of batch frames (flag bit 0, spec §8.3).
+import Zlib
+
+/// The raw-DEFLATE seam of batch frames (flag bit 0, spec §8.3), through the `Zlib` wrapper.
 ///
-/// The `Zlib` wrapper module is not merged on this branch yet, so this build has no deflater:
-/// `isAvailable` is false, `BatchCodec.encode(_:compress: true)` writes an uncompressed frame
-/// (flag clear, which every peer accepts) and a compressed frame is refused with
-/// `compressionUnavailable`. When `Zlib.compress(_:format:level:)` and
-/// `Zlib.decompress(_:format:maxOutputBytes:)` land, only the three members below change.
+/// Invariants:
+/// 1. The stream is raw DEFLATE (RFC 1951): no zlib or gzip header, no trailer.
+/// 2. Inflation stops with `badCompression` at `maxBytes` of output, so a deflate bomb costs at
+///    most the cap in memory.
 enum BatchCompression {
-    static let isAvailable = false
+    /// Raw DEFLATE of `payload` at zlib's level 6.
+    static func deflate(_ payload: [UInt8]) -> [UInt8] {
+        Zlib.compress(payload, format: .raw, level: 6)
+    }
 
-    /// Raw DEFLATE of `payload`, or nil when this build cannot compress.
-    static func deflate(_ payload: [UInt8]) -> [UInt8]? { nil }
-
-    /// Inflates a raw DEFLATE stream to at most `maxBytes`; nil when the stream is malformed or
-    /// inflates past `maxBytes`.
-    static func inflate(_ stream: [UInt8], maxBytes: Int) -> [UInt8]? { nil }
+    /// Inflates a raw DEFLATE stream found at `offset` of the frame to at most `maxBytes`.
+    static func inflate(_ stream: [UInt8], maxBytes: Int, at offset: Int) throws(CodecError) -> [UInt8] {
+        do {
+            return try Zlib.decompress(stream, format: .raw, maxOutputBytes: maxBytes)
+        } catch {
+            throw CodecError(.badCompression, at: offset, "payload does not inflate within \(maxBytes) bytes: \(error)")
+        }
+    }
 }

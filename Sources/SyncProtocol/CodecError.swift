@@ -46,8 +46,6 @@ public struct CodecError: Error, Sendable, Equatable, CustomStringConvertible {
         case duplicate
         /// A compressed payload could not be inflated, or inflates past its cap.
         case badCompression
-        /// The frame is compressed and this build has no inflater.
-        case compressionUnavailable
     }
 
     /// The reason.

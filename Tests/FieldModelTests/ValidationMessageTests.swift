@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func calendarRules() {
-        #expect(CalendarDate.parse("2024-02-29") == .date(CalendarDate(year: 2024, month: 2, day: 29)!))
+        #expect(CalendarDate.parse("2024-02-29") == .parsed(CalendarDate(year: 2024, month: 2, day: 29)!))
         #expect(CalendarDate.parse("2100-02-29") == .notInCalendar)
         #expect(CalendarDate.parse("2000-02-29") != .notInCalendar)
         #expect(CalendarDate.parse("2026-04-31") == .notInCalendar)
@@ -159,5 +159,19 @@ import Testing
                                                    (["allegation", "narrative"], "  Line one\n\tLine two  ")]))
         #expect(report.incident.area == "Bambari")
         #expect(report.allegation.narrative == "  Line one\n\tLine two  ")
+    }
+}
+
+@Suite struct ValidationLimitTests {
+    @Test func issuesAreCappedWithASummary() {
+        var object = JSONObject()
+        for i in 0..<150 { object["extra\(i)"] = .int(Int64(i)) }
+        let issues = Sample.issues(.object(object))
+        #expect(issues.count == Intake.maxIssues + 1)
+        #expect(issues.last?.description == "and 55 more issues; fix the ones above and validate again")
+    }
+
+    @Test func theRootMustBeAnObject() {
+        #expect(Sample.issues(["a", "b"]).map(\.description) == ["expected an object (the report), found an array"])
     }
 }

@@ -101,17 +101,23 @@ func decodeError(_ bytes: [UInt8], limits: BatchLimits = .standard) -> CodecErro
         #expect(decodeError(frame(payload: [0, 0, 0], flags: 0x02)) == CodecError(.badFlags, at: 5))
     }
 
-    @Test func compressedFramesMatchThisBuild() throws {
-        let plain = BatchCodec.encode(small, compress: false)
-        let compressed = BatchCodec.encode(small + small.map { op in
-            Op(id: OpID(origin: b, seq: op.seq), hlc: op.hlc, collection: op.collection, entity: op.entity, action: op.action)
-        }, compress: true)
-        if BatchCodec.compressionAvailable {
-            #expect(try BatchCodec.decode(compressed).count == 4)
-        } else {
-            #expect(compressed[5] == 0)
-            #expect(decodeError(frame(payload: Array(plain[10..<plain.count - 32]), flags: 0x01)) == CodecError(.compressionUnavailable, at: 5))
-        }
+    @Test func compressedFramesRoundTripAndRefuseBadStreams() throws {
+        var gen = OpGenerator(seed: 11, nodeCount: 2)
+        let ops = gen.ops(200)
+        let plain = BatchCodec.encode(ops, compress: false)
+        let compressed = BatchCodec.encode(ops, compress: true)
+        #expect(compressed[5] == BatchCodec.compressedFlag)
+        #expect(compressed.count < plain.count)
+        #expect(try BatchCodec.decode(compressed) == (try BatchCodec.decode(plain)))
+        // A frame that would not shrink stays plain.
+        #expect(BatchCodec.encode([], compress: true) == BatchCodec.encode([], compress: false))
+        #expect(decodeError(frame(payload: [0xFF, 0xFF], flags: 0x01)) == CodecError(.badCompression, at: 10))
+        let bomb = BatchCompression.deflate([UInt8](repeating: 0, count: 1 << 20))
+        #expect(decodeError(frame(payload: bomb, flags: 0x01), limits: BatchLimits(maxDecompressedBytes: 65536))
+                == CodecError(.badCompression, at: 10))
+        // Payload errors after inflation carry offsets within the inflated payload.
+        let badPayload = BatchCompression.deflate([0x00, 0x00, 0x01, 0x07])
+        #expect(decodeError(frame(payload: badPayload, flags: 0x01)) == CodecError(.badIndex, at: 3))
     }
 
     @Test func payloadErrorsCarryFrameOffsets() {

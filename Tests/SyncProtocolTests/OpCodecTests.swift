@@ -113,3 +113,57 @@ import Testing
         #expect(try ValueCodec.decode(ValueCodec.encode(.int(Int64.min))) == .int(Int64.min))
     }
 }
+
+@Suite struct OpCodecMutationTests {
+    @Test func everyPrefixOfEveryVectorOpIsTruncated() {
+        for (name, op) in VectorCases.opCases {
+            let bytes = OpCodec.encode(op)
+            for n in 0..<bytes.count {
+                let code: CodecError.Code?
+                do { _ = try OpCodec.decode(Array(bytes[0..<n])); code = nil } catch { code = error.code }
+                #expect(code == .truncated, "\(name) prefix \(n)")
+            }
+        }
+    }
+
+    /// Random byte mutations never crash; whatever still decodes is canonical (re-encodes to
+    /// the same bytes), so no op has two accepted encodings.
+    @Test func mutatedOpsAreRefusedOrCanonical() {
+        let seed = SeededRandom.seed("OpCodec mutations")
+        var rng = SeededRandom(seed: seed)
+        let valid = VectorCases.opCases.map { OpCodec.encode($0.1) }
+        for round in 0..<3000 {
+            var bytes = valid[Int.random(in: 0..<valid.count, using: &rng)]
+            for _ in 0...Int.random(in: 0..<3, using: &rng) {
+                let i = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes[i] = UInt8.random(in: 0...255, using: &rng)
+                case 1: bytes.remove(at: i)
+                default: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: i)
+                }
+                if bytes.isEmpty { break }
+            }
+            if let op = try? OpCodec.decode(bytes) {
+                #expect(OpCodec.encode(op) == bytes, "round \(round), seed \(seed)")
+            }
+        }
+    }
+
+    @Test func mutatedBatchesAreRefusedOrDecodeConsistently() {
+        let seed = SeededRandom.seed("BatchCodec mutations")
+        var rng = SeededRandom(seed: seed)
+        let payloads = VectorCases.batchCases.map { BatchPayload.encode($0.1.sorted { $0.id < $1.id }) }
+        for round in 0..<2000 {
+            var payload = payloads[Int.random(in: 0..<payloads.count, using: &rng)]
+            guard !payload.isEmpty else { continue }
+            let i = Int.random(in: 0..<payload.count, using: &rng)
+            payload[i] = UInt8.random(in: 0...255, using: &rng)
+            // Re-checksummed, so the mutation reaches the payload decoder.
+            if let ops = try? BatchCodec.decode(frame(payload: payload)) {
+                #expect(zip(ops, ops.dropFirst()).allSatisfy { $0.id < $1.id }, "round \(round), seed \(seed)")
+                #expect(ops.allSatisfy { (try? OpCodec.validate($0)) != nil })
+                #expect((try? BatchCodec.decode(BatchCodec.encode(ops, compress: false))) == ops)
+            }
+        }
+    }
+}

@@ -4,9 +4,11 @@
 /// to rewrite the files; otherwise the tests compare against the committed files.
 enum VectorCases {
     static let t0: UInt64 = 1_763_900_000_000
+    /// A report created by node A: owner-prefixed id, so it is in scope `node:a1…a1` (spec §14).
+    static let reportID = nodeA.hex + "-7q4k2m"
 
     static func op(_ n: NodeID, _ seq: UInt64, _ action: Action, ms: UInt64 = t0, counter: UInt16 = 0,
-                   collection: String = "report", entity: String = "MINUSCA-7Q4K-2M") -> Op {
+                   collection: String = "report", entity: String = reportID) -> Op {
         Op(id: OpID(origin: n, seq: seq), hlc: HLC(milliseconds: ms, counter: counter), collection: collection, entity: entity, action: action)
     }
 

@@ -17,13 +17,13 @@ struct CryptoSealedBoxTests {
     }
 
     @Test func x25519LowOrderPeerIsRefused() throws {
-        let key = try X25519.PrivateKey()
+        let key = X25519.PrivateKey()
         let zeroPoint = try X25519.PublicKey(rawRepresentation: [UInt8](repeating: 0, count: 32))
         #expect(throws: CryptoError.self) { try key.sharedSecret(with: zeroPoint) }
     }
 
     @Test func roundTripsAllSizes() throws {
-        let recipient = try X25519.PrivateKey()
+        let recipient = X25519.PrivateKey()
         for size in [0, 1, 15, 16, 17, 1000, 70_000] {
             let plaintext = SecureRandom.bytes(size)
             let box = try SealedBox.seal(plaintext, to: recipient.publicKey, info: Self.info)
@@ -35,7 +35,7 @@ struct CryptoSealedBoxTests {
     }
 
     @Test func sealingTwiceGivesDifferentBoxes() throws {
-        let recipient = try X25519.PrivateKey()
+        let recipient = X25519.PrivateKey()
         let first = try SealedBox.seal([1, 2, 3], to: recipient.publicKey, info: Self.info)
         let second = try SealedBox.seal([1, 2, 3], to: recipient.publicKey, info: Self.info)
         #expect(first[1..<33] != second[1..<33], "ephemeral keys must be fresh per box")
@@ -43,7 +43,7 @@ struct CryptoSealedBoxTests {
     }
 
     @Test func everyTamperedByteIsAnAuthenticationFailure() throws {
-        let recipient = try X25519.PrivateKey()
+        let recipient = X25519.PrivateKey()
         let plaintext = Array("victim needs: medical_urgent".utf8)
         let box = try SealedBox.seal(plaintext, to: recipient.publicKey, info: Self.info)
         // Every byte after the version: ephemeral key, nonce, ciphertext and tag.
@@ -58,9 +58,9 @@ struct CryptoSealedBoxTests {
     }
 
     @Test func wrongKeyOrInfoIsAnAuthenticationFailure() throws {
-        let recipient = try X25519.PrivateKey()
+        let recipient = X25519.PrivateKey()
         let box = try SealedBox.seal([9, 9, 9], to: recipient.publicKey, info: Self.info)
-        let stranger = try X25519.PrivateKey()
+        let stranger = X25519.PrivateKey()
         #expect(throws: CryptoError.self) { try SealedBox.open(box, with: stranger, info: Self.info) }
         do {
             _ = try SealedBox.open(box, with: recipient, info: Array("fieldsync/test/other/v1".utf8))
@@ -72,7 +72,7 @@ struct CryptoSealedBoxTests {
     }
 
     @Test func forgedLowOrderEphemeralKeyIsRejected() throws {
-        let recipient = try X25519.PrivateKey()
+        let recipient = X25519.PrivateKey()
         var box = try SealedBox.seal([1], to: recipient.publicKey, info: Self.info)
         box.replaceSubrange(1..<33, with: [UInt8](repeating: 0, count: 32))
         do {
@@ -84,7 +84,7 @@ struct CryptoSealedBoxTests {
     }
 
     @Test func truncatedOrUnknownVersionIsMalformed() throws {
-        let recipient = try X25519.PrivateKey()
+        let recipient = X25519.PrivateKey()
         let box = try SealedBox.seal([], to: recipient.publicKey, info: Self.info)
         #expect(box.count == 61)
         for length in [0, 1, 33, 45, 60] {

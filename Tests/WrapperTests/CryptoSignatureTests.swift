@@ -30,7 +30,7 @@ struct CryptoSignatureTests {
     }
 
     @Test func tamperedSignatureOrMessageIsRejected() throws {
-        let key = try Ed25519.PrivateKey()
+        let key = Ed25519.PrivateKey()
         let message = Array("POST /v1/sync/ops device=abc seq=42".utf8)
         let signature = key.signature(for: message)
         #expect(key.publicKey.isValidSignature(signature, for: message))
@@ -43,15 +43,15 @@ struct CryptoSignatureTests {
         #expect(!key.publicKey.isValidSignature(signature + [0], for: message))
         #expect(!key.publicKey.isValidSignature([], for: message))
         // Someone else's key does not verify it.
-        #expect(!(try Ed25519.PrivateKey()).publicKey.isValidSignature(signature, for: message))
+        #expect(!Ed25519.PrivateKey().publicKey.isValidSignature(signature, for: message))
     }
 
     @Test func signingIsDeterministicAndKeysRoundTrip() throws {
-        let key = try Ed25519.PrivateKey()
+        let key = Ed25519.PrivateKey()
         let restored = try Ed25519.PrivateKey(rawRepresentation: key.rawRepresentation)
         #expect(restored.publicKey == key.publicKey)
         #expect(key.signature(for: [1, 2, 3]) == restored.signature(for: [1, 2, 3]))
-        #expect(try Ed25519.PrivateKey().rawRepresentation != key.rawRepresentation)
+        #expect(Ed25519.PrivateKey().rawRepresentation != key.rawRepresentation)
     }
 
     @Test func wrongLengthKeysAreRefused() {

@@ -38,7 +38,7 @@ struct ZlibTests {
     @Test func roundTripsRandomSizesInEveryFormat() throws {
         let seed = Self.seed()
         var generator = SeededGenerator(state: seed)
-        let sizes = [0, 1, 2, 100, 65_535, 65_536, 65_537, 2 << 20] + (0..<6).map { _ in Int.random(in: 0...(2 << 20), using: &generator) }
+        let sizes = [0, 1, 2, 100, 65_535, 65_536, 65_537, 2 << 20] + (0..<3).map { _ in Int.random(in: 0...(2 << 20), using: &generator) }
         for size in sizes {
             let original = Self.sample(count: size, using: &generator)
             for format in [Zlib.Format.gzip, .zlib, .raw] {

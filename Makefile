@@ -1,0 +1,68 @@
+# fieldsync — build, test, demo, install.
+#
+#   make demo      install missing Debian packages, build, run a field-to-hub demo
+#   make test      install missing Debian packages, build and run every test
+#   make bench     release build, print the benchmark figures
+#   make install   install binaries, systemd units and example configs (PREFIX, DESTDIR)
+
+SWIFT    ?= swift
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(DESTDIR)$(PREFIX)/bin
+UNITDIR  ?= $(DESTDIR)$(PREFIX)/lib/systemd/system
+SHAREDIR := $(DESTDIR)$(PREFIX)/share/fieldsync
+
+# The C libraries we link, and pkg-config for SwiftPM's system-library targets.
+DEB_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config
+# Used by tests when present (skipped with a recorded reason otherwise).
+DEB_TEST_PACKAGES := systemd nginx-light openssl gzip
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps test-deps build release test demo bench install clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test-deps: deps
+	@missing=""; \
+	for p in $(DEB_TEST_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for tests:$$missing"; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing ) \
+	    || echo "warning: could not install$$missing; the tests that need them will be skipped"; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+demo: build
+	@sh Deploy/demo.sh "$$($(SWIFT) build --show-bin-path)"
+
+bench: release
+	"$$($(SWIFT) build -c release --show-bin-path)/fieldsync-bench"
+
+install: release
+	@bin="$$($(SWIFT) build -c release --show-bin-path)"; \
+	install -d -m 0755 $(BINDIR) $(UNITDIR) $(SHAREDIR); \
+	install -m 0755 "$$bin/fieldnode" "$$bin/missionhub" $(BINDIR)/; \
+	if [ -f Deploy/fieldnode.service ]; then install -m 0644 Deploy/fieldnode.service Deploy/missionhub.service $(UNITDIR)/; fi; \
+	for f in Deploy/*.conf.example Deploy/nginx/*.conf; do [ -f "$$f" ] && install -m 0644 "$$f" $(SHAREDIR)/ || true; done; \
+	echo "installed fieldnode and missionhub in $(BINDIR); units in $(UNITDIR); examples in $(SHAREDIR)"
+
+clean:
+	rm -rf .build
