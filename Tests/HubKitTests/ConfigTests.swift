@@ -85,6 +85,22 @@ import Toolkit
         #expect(EnrollmentToken.hash("ABCDEFGHIJKL") != EnrollmentToken.hash("ABCDEFGHIJKM"))
     }
 
+    @Test func responsesAreGzippedOnlyWhenAskedAndUseful() throws {
+        let text = Array(String(repeating: "fieldsync ", count: 100).utf8)
+        var response = HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: text)
+        ContentCoding.compress(&response, acceptEncoding: "br")
+        #expect(response.body == text && response.headers["Content-Encoding"] == nil)
+        ContentCoding.compress(&response, acceptEncoding: "gzip")
+        #expect(response.headers["Content-Encoding"] == "gzip" && response.headers["Vary"] == "Accept-Encoding")
+        #expect(try ContentCoding.gunzip(response.body, maxBytes: 4096) == text)
+        var small = HTTPResponse(status: 200, body: Array("ok".utf8))
+        ContentCoding.compress(&small, acceptEncoding: "gzip")
+        #expect(small.headers["Content-Encoding"] == nil)
+        var random = HTTPResponse(status: 200, body: (0..<2048).map { _ in UInt8.random(in: 0...255) })
+        ContentCoding.compress(&random, acceptEncoding: "gzip")
+        #expect(random.headers["Content-Encoding"] == nil)
+    }
+
     @Test func acceptEncoding() {
         let yes = ["gzip", "br, gzip", "GZIP;q=0.5", "*", "deflate, *;q=0.1", "x-gzip"]
         let no: [String?] = [nil, "", "br", "gzip;q=0", "*;q=0", "gzip;q=0, *", "identity"]

@@ -115,7 +115,7 @@ final class TestNode: Sendable {
 
     init() throws {
         id = NodeID.random()
-        key = try Ed25519.PrivateKey()
+        key = Ed25519.PrivateKey()
     }
 
     func enrollment(token: String, publicKey: [UInt8]? = nil) -> [UInt8] {
