@@ -48,6 +48,7 @@ import Testing
 
         let again = await runHub(["backup", "--out", out, "--data-dir", dir])
         #expect(again.status == 1 && again.error.contains("already exists"))
+        #expect(HubCLI.suggestedBackupName(now: 1_763_900_000_250) == "hub-20251123-121320.sqlite")
         let nowhere = await runHub(["backup", "--out", "/nonexistent-dir/x.sqlite", "--data-dir", dir])
         #expect(nowhere.status == 1 && nowhere.error.contains("backup"))
     }
