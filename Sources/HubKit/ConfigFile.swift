@@ -29,9 +29,9 @@ public struct ConfigFile: Sendable, Equatable {
     public static func parse(_ text: String, path: String, knownKeys: [String]) throws(HubError) -> ConfigFile {
         var entries: [Entry] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on Characters: "\r\n" is one Character in Swift, so it is one line break.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine[...]
             let content = line.trimmingBlanks()
             if content.isEmpty || content.hasPrefix("#") { continue }
             guard let equals = content.firstIndex(of: "=") else {

@@ -72,7 +72,7 @@ extension HubCLI {
         let destination = try context.required("out", "file")
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw HubError(.destinationExists, "\(destination) already exists; a backup never overwrites a file",
-                           hint: "choose a new file name, such as hub-\(TimeText.rfc3339(milliseconds: context.clock()).prefix(10)).sqlite")
+                           hint: "choose a new file name, such as \(suggestedBackupName(now: context.clock()))")
         }
         let store = try context.openStore()
         do {
@@ -92,6 +92,12 @@ extension HubCLI {
             To restore: stop the hub, copy the file to hub.sqlite in an empty data directory, start the hub.
 
             """
+    }
+
+    /// `hub-YYYYMMDD-HHMMSS.sqlite` in UTC.
+    static func suggestedBackupName(now: UInt64) -> String {
+        let stamp = TimeText.rfc3339(milliseconds: now).filter { $0 != "-" && $0 != ":" && $0 != "Z" }.replacingOccurrences(of: "T", with: "-")
+        return "hub-\(stamp).sqlite"
     }
 
     /// Opens the copy alone, makes it a single file (journal mode DELETE) and checks it.

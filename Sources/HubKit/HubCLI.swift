@@ -111,9 +111,9 @@ public enum HubCLI {
         switch context.command.path {
         case ["init"]: return try initialize(context)
         case ["node", "enroll"]: return try enrollNode(context)
-        case ["node", "list"]: return try listNodes(context)
+        case ["node", "list"]: return try list(NodeListing.self, context)
         case ["node", "revoke"]: return try revokeNode(context)
-        case ["report", "list"]: return try listReports(context)
+        case ["report", "list"]: return try list(ReportListing.self, context)
         case ["backup"]: return try backup(context)
         default: throw HubError(.internal, "no handler for '\(context.command.path.joined(separator: " "))'")
         }

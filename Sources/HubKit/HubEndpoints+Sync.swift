@@ -46,7 +46,8 @@ extension HubEndpoints {
     }
 
     /// `POST /v1/pull` (spec §10.4): the node's scopes after its cursor, at most
-    /// min(max bytes asked, `max_pull_bytes`) of frame, its own ops left out.
+    /// min(max bytes asked, `max_pull_bytes`) of frame (counted uncompressed), its own ops
+    /// left out, at most `maxPullOps` ops.
     func pull(_ request: HTTPRequest, node: EnrolledNode, context: RequestContext) async throws -> HTTPResponse {
         let body = try ContentCoding.decodedBody(request, maxBytes: maxBodyBytes)
         let pull: PullRequest
@@ -69,6 +70,8 @@ extension HubEndpoints {
             "request_id": context.requestID, "node": node.nodeID.hex, "cursor": String(pull.cursor),
             "next_cursor": String(next), "ops": String(slice.ops.count), "more": String(slice.more),
         ])
-        return Self.binary(response.encode(compress: false))
+        // The frame is deflated when that makes it smaller (spec §8.3: every peer inflates),
+        // so slow links gain even when the client asks for no HTTP content coding.
+        return Self.binary(response.encode(compress: true))
     }
 }

@@ -33,14 +33,17 @@ public struct HubServer: Sendable {
     public func run<Signals: AsyncSequence & Sendable>(
         until signals: Signals, onListening: @Sendable (HTTPServer) -> Void = { _ in }
     ) async throws(HubError) where Signals.Element == UnixSignal, Signals.Failure == Never {
-        let store = self.store
+        let (store, settings, log, clock) = (self.store, self.settings, self.log, self.clock)
+        let endpoints: HubEndpoints
         do {
-            let released = try await store.async { store in try store.releaseQuarantine() }
+            let released = try await store.async { store in try Self.release(store, now: clock()) }
             if released > 0 { log.notice("released quarantined ops", ["count": String(released)]) }
+            endpoints = try await store.async { store in try HubEndpoints(store: store, settings: settings, log: log, clock: clock) }
+        } catch let error as HubError {
+            throw error
         } catch {
             throw HubError(.storage, "the hub store \(store.path) failed at start: \(error)")
         }
-        let endpoints = try HubEndpoints(store: store, settings: settings, log: log, clock: clock)
         let responder = HubResponder(router: endpoints.router(), log: log, clock: clock)
         let server: HTTPServer
         do {
@@ -62,6 +65,7 @@ public struct HubServer: Sendable {
             if let interval = notifier.watchdogPingInterval {
                 group.addTask { await pingWatchdog(every: interval) }
             }
+            group.addTask { await releaseQuarantineRegularly() }
             do {
                 try await server.run()
             } catch {
@@ -93,6 +97,36 @@ public struct HubServer: Sendable {
             notify("watchdog") { try notifier.watchdog() }
         }
     }
+
+    /// Every `quarantineCheckInterval`, releases quarantined ops whose time has come (pushes
+    /// do it too, but a quiet hub should not hold them until the next push) and stamps the
+    /// reports they create.
+    private func releaseQuarantineRegularly() async {
+        let (store, clock, log) = (self.store, self.clock, self.log)
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: Self.quarantineCheckInterval)
+            } catch {
+                return  // cancelled: the server stopped
+            }
+            do {
+                let released = try await store.async { store in try Self.release(store, now: clock()) }
+                if released > 0 { log.notice("released quarantined ops", ["count": String(released)]) }
+            } catch {
+                log.error("releasing quarantined ops failed", HubResponder.describe(error))
+            }
+        }
+    }
+
+    /// Releases quarantined ops whose time has come and stamps the reports they create. Blocking.
+    static func release(_ store: Store, now: UInt64) throws -> Int {
+        let released = try store.releaseQuarantine()
+        if released > 0 { try ReceiptStamper.stamp(store: store, batch: [], sweep: true, now: now) }
+        return released
+    }
+
+    /// How often a serving hub looks for quarantined ops to release.
+    static let quarantineCheckInterval = Duration.seconds(60)
 
     private func notify(_ what: String, _ send: () throws -> Void) {
         do {

@@ -97,7 +97,6 @@ public struct HubSettings: Sendable, Equatable {
         var configuration = HTTPServerConfiguration(address: address)
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.maxConnections = maxConnections
-        if case .unix = address { configuration.unixSocketPermissions = 0o660 }
         return configuration
     }
 }

@@ -5,7 +5,7 @@ import SyncProtocol
 /// One line of `missionhub node list`: the registry row plus what the hub holds of the node's
 /// ops. The hub cannot know a node's unsent backlog; it shows what it received: the
 /// contiguous seq, the gaps above it and the ops held in quarantine.
-public struct NodeListing: Sendable, Equatable {
+public struct NodeListing: HubListing {
     public let node: EnrolledNode
     public let received: OriginState
 
@@ -65,14 +65,5 @@ public struct NodeListing: Sendable, Equatable {
             ])
         }
         return table.render()
-    }
-}
-
-extension HubCLI {
-    /// `missionhub node list [--json]`.
-    static func listNodes(_ context: CommandContext) throws -> String {
-        let listings = try NodeListing.load(store: try context.openStore())
-        if context.command.flag("json") { return JSON.encode(NodeListing.json(listings), pretty: true) + "\n" }
-        return NodeListing.text(listings)
     }
 }

@@ -4,7 +4,7 @@ import SyncProtocol
 
 /// One line of `missionhub report list`: what has arrived, never report content beyond the
 /// reference, category and child flag.
-public struct ReportListing: Sendable, Equatable {
+public struct ReportListing: HubListing {
     public let entity: String
     /// The reference code (`ref` field), nil if it has not arrived yet.
     public let reference: String?
@@ -66,14 +66,5 @@ public struct ReportListing: Sendable, Equatable {
             ])
         }
         return table.render()
-    }
-}
-
-extension HubCLI {
-    /// `missionhub report list [--json]`.
-    static func listReports(_ context: CommandContext) throws -> String {
-        let listings = try ReportListing.load(store: try context.openStore())
-        if context.command.flag("json") { return JSON.encode(ReportListing.json(listings), pretty: true) + "\n" }
-        return ReportListing.text(listings)
     }
 }

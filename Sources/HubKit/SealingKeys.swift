@@ -23,7 +23,7 @@ struct SealingKeys {
     /// Generates and stores a new key pair.
     @discardableResult
     func create(now: UInt64) throws -> PublicKey {
-        let key = try X25519.PrivateKey()
+        let key = X25519.PrivateKey()
         let publicKey = key.publicKey.rawRepresentation
         let id = Self.keyID(for: publicKey)
         try db.execute("INSERT INTO hub_keys(key_id, private_key, public_key, created_at) VALUES (?, ?, ?, ?)",
