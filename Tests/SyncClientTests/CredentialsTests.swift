@@ -120,4 +120,18 @@ import Testing
     func badHubURLsAreRefused(text: String) {
         #expect { try HubURL(text) } throws: { ($0 as? SyncClientError)?.code == .invalidHubURL }
     }
+
+    @Test func daemonOverridesApplyFieldByField() throws {
+        let enrolled = try sample()
+        let onlyCA = try DaemonConfiguration(caFile: "/etc/other-ca.pem").applied(to: enrolled)
+        #expect(onlyCA.caFile == "/etc/other-ca.pem")
+        #expect(onlyCA.pinnedPublicKey == "sha256//AAAA", "setting ca_file must keep the pin from enrollment")
+        #expect(onlyCA.hubURL == enrolled.hubURL)
+        let moved = try DaemonConfiguration(hubURL: "https://new-hub.example.org", pinnedPublicKey: "sha256//BBBB").applied(to: enrolled)
+        #expect(moved.hubURL.base == "https://new-hub.example.org")
+        #expect(moved.caFile == enrolled.caFile && moved.pinnedPublicKey == "sha256//BBBB")
+        #expect { try DaemonConfiguration(hubURL: "http://hub.example.org").applied(to: enrolled) } throws: {
+            ($0 as? SyncClientError)?.code == .invalidHubURL
+        }
+    }
 }
