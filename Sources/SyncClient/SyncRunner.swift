@@ -181,7 +181,12 @@ private struct Round {
         do {
             try await store.async { store in try store.setClockOffset(offset) }
             storedOffset = offset
-            logger.info("learned the hub's clock offset", ["offset_ms": String(offset)])
+            if abs(offset) > Int64(store.options.maxDriftMilliseconds) {
+                // Spec §4: tell the operator; the store now stamps ops by the hub's time.
+                logger.warning("this laptop's clock is far from the hub's; fix the system clock", ["offset_ms": String(offset)])
+            } else {
+                logger.info("learned the hub's clock offset", ["offset_ms": String(offset)])
+            }
         } catch {
             // Not fatal: the round goes on with the old offset; the next response tries again.
             logger.warning("cannot store the hub's clock offset", ["error": String(describing: error)])

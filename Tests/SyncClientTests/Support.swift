@@ -114,10 +114,10 @@ final class TestNode: Sendable {
     }
 
     /// A runner whose requests go to `port` instead of the enrolled URL (e.g. through a proxy).
-    func runner(port: Int? = nil, options: SyncOptions = SyncOptions()) throws -> SyncRunner {
+    func runner(port: Int? = nil, options: SyncOptions = SyncOptions(), logger: Logger = .disabled) throws -> SyncRunner {
         var credentials = try Credentials.load(dataDir: dir.path)
         if let port { credentials.hubURL = try HubURL("http://127.0.0.1:\(port)") }
-        return try SyncRunner(store: store, credentials: credentials, options: options)
+        return try SyncRunner(store: store, credentials: credentials, options: options, logger: logger)
     }
 
     /// The state listing of this node's own entities, on `store` (the node's or the hub's).

@@ -4,6 +4,7 @@ import SyncClient
 import SyncEngine
 import SyncProtocol
 import Testing
+import Toolkit
 
 /// The node's client against the real hub (HubKit server, in process, loopback), with the
 /// fault proxy in between where the scenario needs a broken link.
@@ -147,7 +148,9 @@ import Testing
             try await node.enroll(port: port, hub: hub, name: "desk-clock")
             try node.store.setClockOffset(nil)  // forget what enrollment learned
             try node.writeReports(2)
-            let summary = try await node.runner().syncOnce()
+            let logs = LogCapture()
+            let summary = try await node.runner(logger: Logger(minimumLevel: .info, sink: logs.sink)).syncOnce()
+            #expect(logs.lines.contains { $0.hasPrefix("<4>this laptop's clock is far from the hub's") })
             let offset = try #require(summary.clockOffsetMilliseconds)
             #expect(abs(offset - 600_000) < 3_000, "offset \(offset)")
             #expect(abs(try node.store.clockOffset() - 600_000) < 3_000)
