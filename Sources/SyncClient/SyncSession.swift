@@ -132,11 +132,16 @@ public struct SyncSession: Sendable {
         }
         summary.quarantinedAtHub = mine.quarantined
         guard mine.contiguousSeq >= first.seq else {
-            // Invariant 5: nothing of this batch joined the acknowledged prefix.
-            let detail = mine.holds(first.seq)
-                ? "the hub is missing this node's ops \(mine.contiguousSeq + 1)…\(first.seq - 1), which it acknowledged before (was the hub restored from a backup?); contact the hub admin"
-                : "the hub acknowledged the push without storing it (contiguous \(mine.contiguousSeq), batch from \(first.seq))"
-            return finish(.fail(SyncClientError(.badResponse, detail + "; will retry", retry: .backoff)))
+            if mine.contiguousSeq < pushAcked {
+                // The hub holds less than it acknowledged before (restored from a backup): follow
+                // it back and resend what it lost; redelivery is idempotent.
+                summary.rewoundTo = mine.contiguousSeq
+                phase = .recording(contiguous: mine.contiguousSeq, batch: batch)
+                return .recordAck(contiguous: mine.contiguousSeq)
+            }
+            return finish(.fail(SyncClientError(.badResponse,
+                "the hub acknowledged the push without storing it (contiguous \(mine.contiguousSeq), batch from \(first.seq)); will retry",
+                retry: .backoff)))
         }
         summary.pushBatches += 1
         summary.pushedOps += batch.count { $0.seq <= mine.contiguousSeq }
@@ -147,7 +152,7 @@ public struct SyncSession: Sendable {
     /// The acknowledgement is durably recorded; go on with the next batch.
     public mutating func ackRecorded() -> Action {
         guard case .recording(let contiguous, _) = phase else { return outOfOrder("ackRecorded") }
-        pushAcked = max(pushAcked, contiguous)
+        pushAcked = contiguous
         return loadNext()
     }
 

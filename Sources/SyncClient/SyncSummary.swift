@@ -18,6 +18,9 @@ public struct SyncSummary: Sendable, Equatable {
     public var quarantinedAtHub = 0
     /// The hub asked for a re-bootstrap (`resync_required`) and the round pulled from cursor 0.
     public var resynced = false
+    /// Set when the hub acknowledged fewer of our ops than it had before (restored from a backup):
+    /// the push cursor moved back to this sequence number and the lost ops were sent again.
+    public var rewoundTo: UInt64?
     /// The pull cursor at the end of the round.
     public var cursor: UInt64 = 0
     /// Hub clock minus ours (ms), from the response with the shortest round trip.

@@ -62,26 +62,33 @@ struct OpLog {
     }
 
     /// Per-origin acknowledgement state: contiguous prefix, highest seq, and the missing ranges
-    /// between them (at most `maxGaps`).
+    /// between them. With more than `maxGaps` gaps, the highest seq reported stops before the
+    /// first unlisted gap: an acknowledgement must never claim an op that is not held.
     static func originState(_ db: Database, origin: NodeID, maxGaps: Int = 64) throws -> OriginState {
         let (contiguous, maxSeq) = try db.cachedStatement("SELECT contiguous, max_seq FROM origins WHERE origin = ?")
             .queryFirst([origin.databaseValue]) { ($0.uint64(0) ?? 0, $0.uint64(1) ?? 0) } ?? (0, 0)
         var gaps: [ClosedRange<UInt64>] = []
+        var reportedMax = maxSeq
         if maxSeq > contiguous {
             var expected = contiguous + 1
             let seqs = try db.cachedStatement("SELECT seq FROM ops WHERE origin = ?1 AND seq > ?2 ORDER BY seq")
                 .query([origin.databaseValue, contiguous.databaseValue]) { $0.uint64(0) ?? 0 }
             for seq in seqs {
                 if seq > expected {
+                    if gaps.count == maxGaps {
+                        // More gaps than an ack lists: report only what the listed gaps describe,
+                        // so the ack never claims ops beyond an unlisted gap.
+                        reportedMax = expected - 1
+                        break
+                    }
                     gaps.append(expected...(seq - 1))
-                    if gaps.count == maxGaps { break }
                 }
                 expected = seq + 1
             }
         }
         let quarantined = try db.cachedStatement("SELECT count(*) FROM ops WHERE scope = ?1 AND origin = ?2")
             .queryFirst([.integer(MergeContext.quarantineScope), origin.databaseValue]) { $0.int64(0) ?? 0 } ?? 0
-        return OriginState(origin: origin, contiguous: contiguous, maxSeq: maxSeq, gaps: gaps, quarantined: Int(quarantined))
+        return OriginState(origin: origin, contiguous: contiguous, maxSeq: reportedMax, gaps: gaps, quarantined: Int(quarantined))
     }
 }
 

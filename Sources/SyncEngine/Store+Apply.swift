@@ -119,7 +119,7 @@ extension Store {
     }
 
     /// Acknowledgement state for the given origins (read after the batch committed).
-    public func originStates(_ origins: [NodeID]) throws -> [OriginState] {
-        try onQueue { db in try origins.map { try OpLog.originState(db, origin: $0) } }
+    public func originStates(_ origins: [NodeID], maxGaps: Int = 64) throws -> [OriginState] {
+        try onQueue { db in try origins.map { try OpLog.originState(db, origin: $0, maxGaps: maxGaps) } }
     }
 }

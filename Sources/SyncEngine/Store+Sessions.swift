@@ -55,10 +55,15 @@ extension Store {
         }
     }
 
-    /// Records the peer's acknowledgement of our ops. The cursor only moves forward. A peer that
-    /// holds more of our ops than we ever wrote means this store was restored from an older
-    /// backup: writing on would reuse sequence numbers, so this is refused loudly.
-    public func recordPushAck(peer: String, contiguous: UInt64) throws {
+    /// Records the peer's acknowledgement of our ops: ops 1…`contiguous` are durably stored there.
+    /// The peer is authoritative about what it holds, so the cursor follows it in both
+    /// directions: a hub restored from an older backup acknowledges less than before, and we
+    /// resend what it lost (redelivery is idempotent) instead of skipping it for ever. Returns
+    /// true when the cursor moved back. A peer that holds more of our ops than we ever wrote
+    /// means this store was restored from an older backup: writing on would reuse sequence
+    /// numbers, so that is refused loudly.
+    @discardableResult
+    public func recordPushAck(peer: String, contiguous: UInt64) throws -> Bool {
         try onQueue { db in
             try db.inTransaction(.immediate) {
                 let ours = try OpLog.maxSeq(db, origin: nodeID)
@@ -66,8 +71,10 @@ extension Store {
                     throw StoreError(.storeBehindPeer, "the hub holds \(contiguous) ops from this node but this store has only \(ours): it was restored from an older backup. Stop using it and enrol this laptop again as a new node")
                 }
                 try ensurePeer(db, peer)
-                try db.cachedStatement("UPDATE peers SET push_acked = max(push_acked, ?2) WHERE peer = ?1")
+                let before = try peerRow(db, peer)?.pushAcked ?? 0
+                try db.cachedStatement("UPDATE peers SET push_acked = ?2 WHERE peer = ?1")
                     .execute([.text(peer), contiguous.databaseValue])
+                return contiguous < before
             }
         }
     }

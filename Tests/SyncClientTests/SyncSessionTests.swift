@@ -119,12 +119,21 @@ import Testing
         _ = t.pendingLoaded([op(6)])
         #expect(failure(t.pushAcknowledged(ack(6, origin: hub)))?.code == .badResponse)
 
-        // The hub holds our batch but lost ops it acknowledged before: a restored hub.
+    }
+
+    @Test func aHubThatLostAcknowledgedOpsIsSentThemAgain() {
+        // The hub holds our batch but lost ops it acknowledged before (restored from a backup):
+        // the session follows it back and resends from there.
         var u = SyncSession(nodeID: me, pushAcked: 5, cursor: 0)
         _ = u.start()
         _ = u.pendingLoaded([op(6)])
-        let restored = failure(u.pushAcknowledged(ack(2, highest: 6, gaps: [3...5])))
-        #expect(restored?.message.contains("restored from a backup") == true)
+        #expect(u.pushAcknowledged(ack(2, highest: 6, gaps: [3...5])) == .recordAck(contiguous: 2))
+        guard case .loadPending = u.ackRecorded() else { Issue.record("expected the next batch to load"); return }
+        #expect(u.pushAcked == 2)
+        guard case .sendPush(let batch, _) = u.pendingLoaded([op(3), op(4), op(5), op(6)]) else {
+            Issue.record("expected the lost ops to be pushed again"); return
+        }
+        #expect(batch.map(\.seq) == [3, 4, 5, 6])
     }
 
     @Test func staleCounterResendsTheSameRequestAtMostThreeTimes() {
