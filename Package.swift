@@ -82,6 +82,6 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["fieldnode", "missionhub", "JSON", "SQLite"],
                     swiftSettings: strict),
         // systemd units checked with systemd-analyze (skipped with a reason where it is missing).
-        .testTarget(name: "DeployTests", swiftSettings: strict),
+        .testTarget(name: "DeployTests", dependencies: ["Toolkit"], swiftSettings: strict),
     ]
 )
