@@ -78,3 +78,13 @@ public enum ContentCoding {
         try Zlib.decompress(bytes, format: .gzip, maxOutputBytes: maxBytes)
     }
 }
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs.
+    func trimmingBlanks() -> Substring {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isBlank($0) }) else { return self[endIndex...] }
+        let last = lastIndex(where: { !isBlank($0) }) ?? first
+        return self[first...last]
+    }
+}

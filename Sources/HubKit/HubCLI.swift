@@ -46,7 +46,11 @@ public enum HubCLI {
                         discussion: "Creates the data directory (mode 0700) and the store hub.sqlite in it, with the hub's node id and sealing key.",
                         arguments: [.option("mission", valueName: "code", help: "The mission code, such as MINUSCA (required).")]),
             CommandSpec(name: "serve", abstract: "Serve the sync endpoints until SIGTERM or SIGINT.",
-                        discussion: "Flags override the config file. Without --listen or --unix the hub listens on 127.0.0.1:\(HubSettings.defaultPort). Put it behind a TLS terminator (see Deploy/).",
+                        discussion: """
+                            Without --listen or --unix the hub listens on 127.0.0.1:\(HubSettings.defaultPort); put it behind a TLS terminator (see Deploy/). \
+                            The config file holds `key = value` lines (# comments) with the keys \(HubSettings.configKeys.joined(separator: ", ")); flags override it. \
+                            Logs go to stderr with journald priorities; under systemd (Type=notify) the hub reports readiness, pings the watchdog and stops gracefully on SIGTERM.
+                            """,
                         arguments: [
                             .option("listen", valueName: "host:port", help: "Listen on TCP, such as 127.0.0.1:8470."),
                             .option("unix", valueName: "path", help: "Listen on a Unix socket instead of TCP."),

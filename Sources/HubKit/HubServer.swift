@@ -9,7 +9,9 @@ import Toolkit
 /// 2. `READY=1` with a `STATUS=` line naming the address, only once bound.
 /// 3. Serve. Watchdog pings (`WATCHDOG=1`) every half `WATCHDOG_USEC` come from a child task
 ///    of this function's task group; so does the signal watcher. Nothing outlives `run`.
-/// 4. On the first SIGTERM or SIGINT: `STOPPING=1`, then `HTTPServer.shutdown()` — in-flight
+/// 4. SIGHUP: the caller's `reload` re-reads the config; `log_level` applies at once, other
+///    changed settings are named in a warning (they need a restart); then `READY=1` again.
+/// 5. On the first SIGTERM or SIGINT: `STOPPING=1`, then `HTTPServer.shutdown()` — in-flight
 ///    requests finish, new connections are refused — and `run` returns once the server has
 ///    drained; the remaining children are cancelled.
 public struct HubServer: Sendable {
@@ -30,8 +32,11 @@ public struct HubServer: Sendable {
 
     /// Serves until `signals` yields (SIGTERM/SIGINT in production; any sequence in tests).
     /// `onListening` gets the bound server (its `port`) before `READY=1` is sent.
+    /// SIGHUP calls `reload` (re-read the config and apply what can change live); without one
+    /// SIGHUP is logged and ignored.
     public func run<Signals: AsyncSequence & Sendable>(
-        until signals: Signals, onListening: @Sendable (HTTPServer) -> Void = { _ in }
+        until signals: Signals, onListening: @Sendable (HTTPServer) -> Void = { _ in },
+        reload: (@Sendable () async throws -> HubSettings)? = nil
     ) async throws(HubError) where Signals.Element == UnixSignal, Signals.Failure == Never {
         let (store, settings, log, clock) = (self.store, self.settings, self.log, self.clock)
         let endpoints: HubEndpoints
@@ -59,9 +64,10 @@ public struct HubServer: Sendable {
         } ?? settings.address.description
         log.notice("hub serving", ["address": address, "mission": endpoints.identity.mission,
                                    "hub": store.nodeID.hex])
-        notify("ready") { try notifier.ready(status: "serving mission \(endpoints.identity.mission) on \(address)") }
+        let status = "serving mission \(endpoints.identity.mission) on \(address)"
+        notify("ready") { try notifier.ready(status: status) }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await stop(server, on: signals) }
+            group.addTask { await watch(signals, server: server, status: status, reload: reload) }
             if let interval = notifier.watchdogPingInterval {
                 group.addTask { await pingWatchdog(every: interval) }
             }
@@ -76,14 +82,41 @@ public struct HubServer: Sendable {
         log.notice("hub stopped", ["address": address])
     }
 
-    private func stop<Signals: AsyncSequence>(_ server: HTTPServer, on signals: Signals) async
+    /// SIGTERM/SIGINT: graceful stop. SIGHUP: reload, then READY=1 again.
+    private func watch<Signals: AsyncSequence>(_ signals: Signals, server: HTTPServer, status: String,
+                                               reload: (@Sendable () async throws -> HubSettings)?) async
         where Signals.Element == UnixSignal, Signals.Failure == Never {
         for await signal in signals {
+            if signal == .hup {
+                await reloadConfiguration(reload)
+                notify("ready") { try notifier.ready(status: status) }
+                continue
+            }
             log.notice("stopping", ["signal": signal.description])
             notify("stopping") { try notifier.stopping() }
             notify("status") { try notifier.status("stopping: finishing requests in flight") }
             server.shutdown()
             return
+        }
+    }
+
+    private func reloadConfiguration(_ reload: (@Sendable () async throws -> HubSettings)?) async {
+        guard let reload else {
+            log.notice("SIGHUP ignored: no config file to reload")
+            return
+        }
+        notify("reloading") { try notifier.reloading() }
+        do {
+            let changed = settings.restartRequired(for: try await reload())
+            if changed.isEmpty {
+                log.notice("config reloaded")
+            } else {
+                log.warning("config reloaded; restart the hub to apply these settings", ["settings": changed.joined(separator: ",")])
+            }
+        } catch let error as HubError {
+            log.error("config reload failed; the running settings stay", ["error": error.message])
+        } catch {
+            log.error("config reload failed; the running settings stay", HubResponder.describe(error))
         }
     }
 

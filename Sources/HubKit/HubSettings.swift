@@ -3,7 +3,7 @@ import Toolkit
 
 /// How `missionhub serve` runs: defaults, overridden by the config file, overridden by flags.
 ///
-/// Config keys (`--config FILE`, format in `ConfigFile`):
+/// Config keys (`--config FILE`, format in `Toolkit.ConfigFile`):
 ///
 /// | key | value | default |
 /// |---|---|---|
@@ -38,36 +38,59 @@ public struct HubSettings: Sendable, Equatable {
 
     public init() {}
 
-    /// Applies a parsed config file; each bad value is an error naming its line.
+    /// Applies a config file (`Toolkit.ConfigFile`, loaded with `configKeys`); each bad value
+    /// is an error naming its line.
     public mutating func apply(_ file: ConfigFile) throws(HubError) {
-        if let listen = file["listen"], file["unix_socket"] != nil {
-            throw file.invalid(listen, "set either listen or unix_socket, not both")
+        do {
+            try applyChecked(file)
+        } catch {
+            throw HubError(.config, error.description, hint: error.cliError.hint ?? "fix that line of the config file")
         }
-        if let entry = file["listen"] {
-            do throws(HubError) { address = try Self.parseListen(entry.value) } catch { throw file.invalid(entry, error.message) }
+    }
+
+    private mutating func applyChecked(_ file: ConfigFile) throws(ConfigError) {
+        func invalid(_ key: String, _ message: String) -> ConfigError {
+            ConfigError(code: .invalidValue, path: file.path, line: file.line(key), message: "\(key): \(message)")
         }
-        if let entry = file["unix_socket"] {
-            guard entry.value.hasPrefix("/") else { throw file.invalid(entry, "give an absolute path") }
-            address = .unix(path: entry.value)
+        if file.string("listen") != nil, file.string("unix_socket") != nil {
+            throw invalid("listen", "set either listen or unix_socket, not both")
         }
-        func integer(_ key: String, _ range: ClosedRange<Int>) throws(HubError) -> Int? {
-            guard let entry = file[key] else { return nil }
-            guard let value = Int(entry.value), range.contains(value) else {
-                throw file.invalid(entry, "expected a whole number in \(range.lowerBound)…\(range.upperBound)")
+        if let listen = file.string("listen") {
+            do throws(HubError) {
+                address = try Self.parseListen(listen)
+            } catch {
+                throw invalid("listen", "\(error.message); \(error.hint ?? "")")
             }
-            return value
         }
-        maxBodyBytes = try integer("max_body_bytes", 1024...Self.protocolMaxBodyBytes) ?? maxBodyBytes
-        maxConnections = try integer("max_connections", 1...65_536) ?? maxConnections
-        maxDriftSeconds = try integer("max_drift_seconds", 1...86_400) ?? maxDriftSeconds
-        maxPullBytes = try integer("max_pull_bytes", 1024...16 * 1024 * 1024) ?? maxPullBytes
-        if let entry = file["data_dir"] { dataDirectory = entry.value }
-        if let entry = file["log_level"] {
-            guard let level = Logger.Level(name: entry.value) else {
-                throw file.invalid(entry, "expected error, warning, notice, info or debug")
+        if let path = file.string("unix_socket") {
+            guard path.hasPrefix("/") else { throw invalid("unix_socket", "give an absolute path, got '\(path)'") }
+            address = .unix(path: path)
+        }
+        maxBodyBytes = try file.int("max_body_bytes", range: 1024...Self.protocolMaxBodyBytes) ?? maxBodyBytes
+        maxConnections = try file.int("max_connections", range: 1...65_536) ?? maxConnections
+        maxDriftSeconds = try file.int("max_drift_seconds", range: 1...86_400) ?? maxDriftSeconds
+        maxPullBytes = try file.int("max_pull_bytes", range: 1024...16 * 1024 * 1024) ?? maxPullBytes
+        if let directory = file.string("data_dir") {
+            guard !directory.isEmpty else { throw invalid("data_dir", "give a directory, or remove the line") }
+            dataDirectory = directory
+        }
+        if let name = file.string("log_level") {
+            guard let level = Logger.Level(name: name) else {
+                throw invalid("log_level", "expected error, warning, notice, info or debug, got '\(name)'")
             }
             logLevel = level
         }
+    }
+
+    /// Loads `path` and applies it over these settings.
+    public mutating func load(configFile path: String) throws(HubError) {
+        let file: ConfigFile
+        do {
+            file = try ConfigFile.load(path: path, allowedKeys: Set(Self.configKeys))
+        } catch {
+            throw HubError(.config, error.description, hint: error.cliError.hint ?? "fix that line of the config file")
+        }
+        try apply(file)
     }
 
     /// `HOST:PORT`, `[IPv6]:PORT`; the host must be numeric or `localhost`.
@@ -92,11 +115,31 @@ public struct HubSettings: Sendable, Equatable {
                  hint: "write HOST:PORT, such as 127.0.0.1:\(defaultPort) or [::1]:\(defaultPort)")
     }
 
+    /// The config keys whose values differ in `new` and that take effect only on a restart
+    /// (everything but `log_level`).
+    public func restartRequired(for new: HubSettings) -> [String] {
+        var keys: [String] = []
+        if new.address != address { keys.append(new.address.isUnix || address.isUnix ? "listen/unix_socket" : "listen") }
+        if new.maxBodyBytes != maxBodyBytes { keys.append("max_body_bytes") }
+        if new.maxConnections != maxConnections { keys.append("max_connections") }
+        if new.maxDriftSeconds != maxDriftSeconds { keys.append("max_drift_seconds") }
+        if new.maxPullBytes != maxPullBytes { keys.append("max_pull_bytes") }
+        if new.dataDirectory != dataDirectory { keys.append("data_dir") }
+        return keys
+    }
+
     /// The HTTP server configuration for these settings.
     public var serverConfiguration: HTTPServerConfiguration {
         var configuration = HTTPServerConfiguration(address: address)
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.maxConnections = maxConnections
         return configuration
+    }
+}
+
+extension HTTPServerConfiguration.Address {
+    var isUnix: Bool {
+        if case .unix = self { return true }
+        return false
     }
 }

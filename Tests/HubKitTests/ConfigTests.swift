@@ -1,34 +1,43 @@
+import Foundation
 import HTTP
 @testable import HubKit
 import Testing
 import Toolkit
 
 @Suite struct ConfigTests {
-    @Test func parsesTheFormat() throws {
-        let text = "# hub\r\n\n  listen = 0.0.0.0:9000  \r\nmax_body_bytes=65536\n\t# another comment\ndata_dir = \"/var/lib/hub #1\"\nlog_level = debug\n"
-        let file = try ConfigFile.parse(text, path: "hub.conf", knownKeys: HubSettings.configKeys)
-        #expect(file.entries.map(\.key) == ["listen", "max_body_bytes", "data_dir", "log_level"])
-        #expect(file["listen"]?.line == 3)
+    func settings(_ text: String) throws -> HubSettings {
         var settings = HubSettings()
-        try settings.apply(file)
+        try settings.apply(try ConfigFile.parse(text, path: "hub.conf", allowedKeys: Set(HubSettings.configKeys)))
+        return settings
+    }
+
+    @Test func appliesEveryKey() throws {
+        let text = "# hub\r\n\n  listen = 0.0.0.0:9000  # public\r\nmax_body_bytes=65536\n\t# another comment\n"
+            + "data_dir = \"/var/lib/hub #1\"\nlog_level = debug\nmax_connections = 9\nmax_drift_seconds = 60\nmax_pull_bytes = 2048\n"
+        let settings = try settings(text)
         #expect(settings.address == .tcp(host: "0.0.0.0", port: 9000))
         #expect(settings.maxBodyBytes == 65_536)
         #expect(settings.dataDirectory == "/var/lib/hub #1")
         #expect(settings.logLevel == .debug)
-        #expect(settings.maxConnections == 256 && settings.maxDriftSeconds == 300 && settings.maxPullBytes == 262_144)
+        #expect(settings.maxConnections == 9 && settings.maxDriftSeconds == 60 && settings.maxPullBytes == 2048)
+        #expect(try self.settings("unix_socket = /run/fieldsync/missionhub.sock\n").address == .unix(path: "/run/fieldsync/missionhub.sock"))
+        let defaults = try self.settings("")
+        #expect(defaults == HubSettings())
+        #expect(defaults.address == .tcp(host: "127.0.0.1", port: 8470) && defaults.maxBodyBytes == 16_777_280)
+        #expect(defaults.maxConnections == 256 && defaults.maxDriftSeconds == 300 && defaults.maxPullBytes == 262_144)
     }
 
     @Test func errorsNameTheLine() {
         let cases: [(String, String)] = [
-            ("listen = 1.2.3.4:5\nlisen = x\n", "hub.conf:2: unknown key 'lisen'"),
-            ("\nlisten\n", "hub.conf:2: expected `key = value`"),
-            ("= 5\n", "hub.conf:1: the key before `=` is empty"),
-            ("log_level =\n", "hub.conf:1: 'log_level' has no value"),
-            ("max_connections = 5\nmax_connections = 6\n", "hub.conf:2: 'max_connections' is already set on line 1"),
-            ("#\nmax_body_bytes = lots\n", "hub.conf:2: max_body_bytes: expected a whole number"),
-            ("max_body_bytes = 99999999999\n", "hub.conf:1: max_body_bytes: expected a whole number in 1024…16777280"),
+            ("listen = 1.2.3.4:5\nlisen = x\n", "hub.conf:2: unknown setting 'lisen'"),
+            ("\nlisten\n", "hub.conf:2: "),
+            ("max_connections = 5\nmax_connections = 6\n", "hub.conf:2: setting 'max_connections' is already set on line 1"),
+            ("#\nmax_body_bytes = lots\n", "hub.conf:2: max_body_bytes: expected an integer"),
+            ("max_body_bytes = 99999999999\n", "hub.conf:1: max_body_bytes: expected an integer from 1024 to 16777280"),
             ("max_drift_seconds = 0\n", "hub.conf:1: max_drift_seconds"),
             ("log_level = loud\n", "hub.conf:1: log_level: expected error, warning"),
+            ("log_level =\n", "hub.conf:1: log_level"),
+            ("data_dir = \"\"\n", "hub.conf:1: data_dir: give a directory"),
             ("listen = localhost\n", "hub.conf:1: listen: 'localhost' is not a listen address"),
             ("listen = 127.0.0.1:70000\n", "hub.conf:1: listen"),
             ("unix_socket = hub.sock\n", "hub.conf:1: unix_socket: give an absolute path"),
@@ -36,14 +45,39 @@ import Toolkit
         ]
         for (text, expected) in cases {
             do {
-                var settings = HubSettings()
-                try settings.apply(try ConfigFile.parse(text, path: "hub.conf", knownKeys: HubSettings.configKeys))
+                _ = try settings(text)
                 Issue.record("accepted \(text.debugDescription)")
-            } catch {
+            } catch let error as HubError {
                 #expect(error.code == .config, "\(text.debugDescription)")
                 #expect(error.message.hasPrefix(expected), "\(error.message)")
+            } catch {
+                #expect(error is ConfigError, "\(text.debugDescription)")
+                #expect("\(error)".hasPrefix(expected), "\(error)")
             }
         }
+    }
+
+    @Test func onlyRestartSettingsAreNamedOnReload() throws {
+        let running = try settings("listen = 127.0.0.1:1\nlog_level = info\n")
+        #expect(running.restartRequired(for: try settings("listen = 127.0.0.1:1\nlog_level = debug\n")).isEmpty)
+        #expect(running.restartRequired(for: try settings("unix_socket = /run/x.sock\nmax_connections = 3\n")) == ["listen/unix_socket", "max_connections"])
+    }
+
+    /// Deploy/missionhub.conf.example as shipped, and with every commented default switched on:
+    /// the defaults it documents are this type's defaults.
+    @Test func theDeployExampleMatchesTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Deploy/missionhub.conf.example").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(try settings(text).address == .unix(path: "/run/fieldsync/missionhub.sock"))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            guard line.hasPrefix("#"), let key = line.dropFirst().split(separator: " ").first, HubSettings.configKeys.contains(String(key)),
+                  key != "listen" else { return line }
+            return line.dropFirst()
+        }
+        var expected = HubSettings()
+        expected.address = .unix(path: "/run/fieldsync/missionhub.sock")
+        expected.dataDirectory = "/var/lib/fieldsync/hub"
+        #expect(try settings(lines.joined(separator: "\n")) == expected)
     }
 
     @Test func listenAddresses() throws {

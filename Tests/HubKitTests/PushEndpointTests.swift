@@ -83,9 +83,11 @@ import Testing
 
     @Test func refusedRequestsChangeNothing() async throws {
         try await TestHub.with { hub in
-            let node = try TestNode(), other = try TestNode(), stranger = try TestNode()
+            let node = try TestNode(), other = try TestNode(), stranger = try TestNode(), gone = try TestNode()
             try #require(try await hub.enroll(node, name: "field-1").status == 200)
             try #require(try await hub.enroll(other, name: "field-2").status == 200)
+            try #require(try await hub.enroll(gone, name: "field-3").status == 200)
+            try await hub.store.async { store in _ = try NodeRegistry(store: store).revoke(name: "field-3", now: 1) }
             try #require(try await node.push(hub, node.report(firstSeq: 1, ref: "MINUSCA-BBBB-2M").ops).status == 200)
             let before = try await hub.snapshot()
             let mine = EntityID.make(owner: node.id), theirs = EntityID.make(owner: other.id)
@@ -105,6 +107,8 @@ import Testing
                      body: body, status: 401, code: "unauthenticated", retry: "reenroll"),
                 Case(name: "unknown node", headers: stranger.signedHeaders("POST", "/v1/push", body: body),
                      body: body, status: 401, code: "unauthenticated", retry: "reenroll"),
+                Case(name: "revoked node", headers: gone.signedHeaders("POST", "/v1/push", body: batch([])),
+                     body: batch([]), status: 401, code: "revoked", retry: "stop"),
                 Case(name: "stale counter", headers: node.signedHeaders("POST", "/v1/push", body: body, counter: 5),
                      body: body, status: 401, code: "stale_counter", retry: "now"),
                 Case(name: "wrong protocol", headers: [("FS-Protocol", "2")] + node.signedHeaders("POST", "/v1/push", body: body).dropFirst(),

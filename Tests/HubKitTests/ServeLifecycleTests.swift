@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 import HTTP
 @testable import HubKit
 import SyncEngine
@@ -26,8 +27,19 @@ final class NotifyListener: Sendable {
 
     deinit { Glibc.close(fd) }
 
+    private let seen = Mutex<[String]>([])
+
     /// Every datagram received so far.
     func drain() -> [String] {
+        seen.withLock { seen in
+            seen += receive()
+            return seen
+        }
+    }
+
+    func peekCount(prefix: String) -> Int { drain().filter { $0.hasPrefix(prefix) }.count }
+
+    private func receive() -> [String] {
         var messages: [String] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -97,6 +109,45 @@ final class NotifyListener: Sendable {
         #expect(messages.firstIndex(of: "STOPPING=1") ?? 0 > messages.firstIndex(of: "WATCHDOG=1") ?? 0)
     }
 
+    @Test func sighupReloadsTheConfig() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
+        let config = dir + "/hub.conf"
+        try "listen = 127.0.0.1:0\nlog_level = notice\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let notify = try NotifyListener()
+        let (signals, send) = AsyncStream.makeStream(of: UnixSignal.self)
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let hooks = ServeHooks(signals: signals) { portSink.yield($0.port ?? 0) }
+        try await withThrowingTaskGroup(of: CLIResult.self) { group in
+            group.addTask {
+                defer { portSink.finish() }
+                return await runHub(["serve", "--config", config, "--data-dir", dir], environment: ["NOTIFY_SOCKET": notify.path], hooks: hooks)
+            }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            _ = try await RawHTTP.request(port: port, method: "GET", path: "/v1/health")  // not logged at notice
+            try "listen = 127.0.0.1:0\nlog_level = debug\nmax_connections = 3\n".write(toFile: config, atomically: true, encoding: .utf8)
+            send.yield(.hup)
+            var reloaded = false
+            for _ in 0..<100 where !reloaded {
+                try await Task.sleep(for: .milliseconds(20))
+                reloaded = notify.peekCount(prefix: "RELOADING=1\nMONOTONIC_USEC=") > 0 && notify.peekCount(prefix: "READY=1") >= 2
+            }
+            #expect(reloaded)
+            _ = try await RawHTTP.request(port: port, method: "GET", path: "/v1/health")  // logged at debug
+            try "listen = 127.0.0.1:0\nlog_level = chatty\n".write(toFile: config, atomically: true, encoding: .utf8)
+            send.yield(.hup)
+            try await Task.sleep(for: .milliseconds(200))
+            send.yield(.term)
+            let result = try #require(try await group.next())
+            #expect(result.status == 0)
+            let lines = result.error.split(separator: "\n")
+            #expect(lines.filter { $0.contains("event=\"request served\"") }.count == 1)
+            #expect(lines.contains { $0.hasPrefix("<4>config reloaded; restart the hub to apply these settings settings=max_connections") })
+            #expect(lines.contains { $0.hasPrefix("<3>config reload failed; the running settings stay") && $0.contains("hub.conf:2: log_level") })
+        }
+    }
+
     @Test func serveRefusesABusyAddressAndABadConfig() async throws {
         let dir = temporaryDirectory() + "/hub"
         #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
@@ -109,9 +160,9 @@ final class NotifyListener: Sendable {
         try "listen = 127.0.0.1:0\nworkers = 4\n".write(toFile: config, atomically: true, encoding: .utf8)
         let bad = await runHub(["serve", "--config", config, "--data-dir", dir])
         #expect(bad.status == 1)
-        #expect(bad.error.contains("hub.conf:2: unknown key 'workers'"))
+        #expect(bad.error.contains("hub.conf:2: unknown setting 'workers'"))
         let missing = await runHub(["serve", "--config", dir + "/nope.conf", "--data-dir", dir])
-        #expect(missing.status == 1 && missing.error.contains("cannot read the config file"))
+        #expect(missing.status == 1 && missing.error.contains("nope.conf: configuration file not found"))
         let uninitialised = await runHub(["serve", "--listen", "127.0.0.1:0", "--data-dir", temporaryDirectory()])
         #expect(uninitialised.status == 1 && uninitialised.error.contains("missionhub init"))
     }
