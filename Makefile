@@ -11,11 +11,12 @@ DESTDIR  ?=
 BINDIR   := $(DESTDIR)$(PREFIX)/bin
 UNITDIR  ?= $(DESTDIR)$(PREFIX)/lib/systemd/system
 SHAREDIR := $(DESTDIR)$(PREFIX)/share/fieldsync
+SYSUSERSDIR ?= $(DESTDIR)$(PREFIX)/lib/sysusers.d
 
 # The C libraries we link, and pkg-config for SwiftPM's system-library targets.
 DEB_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config
 # Used by tests when present (skipped with a recorded reason otherwise).
-DEB_TEST_PACKAGES := systemd nginx-light openssl gzip
+DEB_TEST_PACKAGES := systemd nginx-light openssl gzip curl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -57,12 +58,16 @@ bench: release
 	"$$($(SWIFT) build -c release --show-bin-path)/fieldsync-bench"
 
 install: release
-	@bin="$$($(SWIFT) build -c release --show-bin-path)"; \
-	install -d -m 0755 $(BINDIR) $(UNITDIR) $(SHAREDIR); \
+	@bin="$$($(SWIFT) build -c release --show-bin-path)"; set -e; \
+	install -d -m 0755 $(BINDIR) $(UNITDIR) $(SHAREDIR) $(SHAREDIR)/nginx $(SYSUSERSDIR); \
 	install -m 0755 "$$bin/fieldnode" "$$bin/missionhub" $(BINDIR)/; \
-	if [ -f Deploy/fieldnode.service ]; then install -m 0644 Deploy/fieldnode.service Deploy/missionhub.service $(UNITDIR)/; fi; \
-	for f in Deploy/*.conf.example Deploy/nginx/*.conf; do [ -f "$$f" ] && install -m 0644 "$$f" $(SHAREDIR)/ || true; done; \
-	echo "installed fieldnode and missionhub in $(BINDIR); units in $(UNITDIR); examples in $(SHAREDIR)"
+	for unit in fieldnode missionhub; do \
+	  sed 's#/usr/local#$(PREFIX)#g' Deploy/$$unit.service > $(UNITDIR)/$$unit.service; chmod 0644 $(UNITDIR)/$$unit.service; \
+	done; \
+	install -m 0644 Deploy/sysusers.d/fieldsync.conf $(SYSUSERSDIR)/fieldsync.conf; \
+	install -m 0644 Deploy/fieldnode.conf.example Deploy/missionhub.conf.example $(SHAREDIR)/; \
+	install -m 0644 Deploy/nginx/missionhub.conf $(SHAREDIR)/nginx/missionhub.conf; \
+	echo "installed fieldnode and missionhub in $(BINDIR), units in $(UNITDIR), sysusers in $(SYSUSERSDIR), examples in $(SHAREDIR)"
 
 clean:
 	rm -rf .build

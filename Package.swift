@@ -47,7 +47,7 @@ let package = Package(
 
         // The node's side of the wire: enrollment, sync sessions over libcurl, the daemon loop.
         .target(name: "SyncClient",
-                dependencies: ["SyncEngine", "SyncProtocol", "Curl", "Crypto", "Toolkit", "JSON"],
+                dependencies: ["SyncEngine", "SyncProtocol", "Curl", "Crypto", "Toolkit", "JSON", "Zlib"],
                 swiftSettings: strict),
 
         // Node and hub logic; executables only parse arguments and call in.
@@ -55,7 +55,7 @@ let package = Package(
                 dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "JSON", "Toolkit", "Crypto"],
                 swiftSettings: strict),
         .target(name: "HubKit",
-                dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "JSON", "Toolkit", "HTTP", "Crypto"],
+                dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "JSON", "Toolkit", "HTTP", "Crypto", "SQLite", "Zlib"],
                 swiftSettings: strict),
         .executableTarget(name: "fieldnode", dependencies: ["NodeKit"], swiftSettings: strict),
         .executableTarget(name: "missionhub", dependencies: ["HubKit"], swiftSettings: strict),
@@ -76,12 +76,12 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "HubKitTests", dependencies: ["HubKit", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),
-        .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP"],
+        .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP", "Crypto", "JSON", "Zlib"],
                     swiftSettings: strict),
         // Real processes: the built executables driven over pipes, loopback and signals.
         .testTarget(name: "EndToEndTests", dependencies: ["fieldnode", "missionhub", "JSON", "SQLite"],
                     swiftSettings: strict),
         // systemd units checked with systemd-analyze (skipped with a reason where it is missing).
-        .testTarget(name: "DeployTests", swiftSettings: strict),
+        .testTarget(name: "DeployTests", dependencies: ["Toolkit"], swiftSettings: strict),
     ]
 )

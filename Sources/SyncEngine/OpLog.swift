@@ -1,45 +1,9 @@
 import SQLite
 import SyncProtocol
 
-/// The `ops` table and its companions (`origins`, the clock in `meta`).
+/// The `ops` table's companions: the version vector (`origins`) and the clock in `meta`.
 struct OpLog {
-    let store: Store
     let db: Database
-
-    enum InsertResult {
-        case inserted
-        case duplicate
-    }
-
-    /// Stores an op exactly once per (origin, seq). A second copy with the same bytes is a
-    /// duplicate (idempotent redelivery); a second copy with different bytes is refused.
-    @discardableResult
-    func insert(_ op: Op, merged: Bool, receivedAt: UInt64) throws -> InsertResult {
-        let body = OpCodec.encode(op)
-        let scope: String
-        if !merged {
-            scope = ScopePolicy.quarantine
-        } else if store.role == .hub {
-            scope = store.options.scopePolicy.scope(op)
-        } else {
-            scope = ScopePolicy.local
-        }
-        let statement = try db.cachedStatement("""
-            INSERT INTO ops(origin, seq, hlc, collection, entity, scope, merged, received_at, body)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-            ON CONFLICT(origin, seq) DO NOTHING
-            """)
-        try statement.execute([op.origin.databaseValue, op.seq.databaseValue, op.hlc.databaseValue,
-                               .text(op.collection), .text(op.entity), .text(scope), .integer(merged ? 1 : 0),
-                               receivedAt.databaseValue, .blob(body)])
-        if db.changes == 1 { return .inserted }
-        let existing = try db.cachedStatement("SELECT body FROM ops WHERE origin = ? AND seq = ?")
-            .queryFirst([op.origin.databaseValue, op.seq.databaseValue]) { $0.blob(0) } ?? nil
-        if existing != body {
-            throw StoreError(.divergentOp, "op \(op.id) arrived with content different from the copy already stored; the sending replica reuses sequence numbers (was it restored from a backup?)")
-        }
-        return .duplicate
-    }
 
     /// Recomputes the version vector of the given origins from `ops`.
     func advanceOrigins(_ origins: some Sequence<NodeID>) throws {
@@ -98,26 +62,33 @@ struct OpLog {
     }
 
     /// Per-origin acknowledgement state: contiguous prefix, highest seq, and the missing ranges
-    /// between them (at most `maxGaps`).
+    /// between them. With more than `maxGaps` gaps, the highest seq reported stops before the
+    /// first unlisted gap: an acknowledgement must never claim an op that is not held.
     static func originState(_ db: Database, origin: NodeID, maxGaps: Int = 64) throws -> OriginState {
         let (contiguous, maxSeq) = try db.cachedStatement("SELECT contiguous, max_seq FROM origins WHERE origin = ?")
             .queryFirst([origin.databaseValue]) { ($0.uint64(0) ?? 0, $0.uint64(1) ?? 0) } ?? (0, 0)
         var gaps: [ClosedRange<UInt64>] = []
+        var reportedMax = maxSeq
         if maxSeq > contiguous {
             var expected = contiguous + 1
             let seqs = try db.cachedStatement("SELECT seq FROM ops WHERE origin = ?1 AND seq > ?2 ORDER BY seq")
                 .query([origin.databaseValue, contiguous.databaseValue]) { $0.uint64(0) ?? 0 }
             for seq in seqs {
                 if seq > expected {
+                    if gaps.count == maxGaps {
+                        // More gaps than an ack lists: report only what the listed gaps describe,
+                        // so the ack never claims ops beyond an unlisted gap.
+                        reportedMax = expected - 1
+                        break
+                    }
                     gaps.append(expected...(seq - 1))
-                    if gaps.count == maxGaps { break }
                 }
                 expected = seq + 1
             }
         }
-        let quarantined = try db.cachedStatement("SELECT count(*) FROM ops WHERE origin = ? AND merged = 0")
-            .queryFirst([origin.databaseValue]) { $0.int64(0) ?? 0 } ?? 0
-        return OriginState(origin: origin, contiguous: contiguous, maxSeq: maxSeq, gaps: gaps, quarantined: Int(quarantined))
+        let quarantined = try db.cachedStatement("SELECT count(*) FROM ops WHERE scope = ?1 AND origin = ?2")
+            .queryFirst([.integer(MergeContext.quarantineScope), origin.databaseValue]) { $0.int64(0) ?? 0 } ?? 0
+        return OriginState(origin: origin, contiguous: contiguous, maxSeq: reportedMax, gaps: gaps, quarantined: Int(quarantined))
     }
 }
 

@@ -15,12 +15,12 @@ struct Reader {
         let key: [DatabaseValue] = [.text(collection), .text(entity), .text(field)]
         var out: [FieldWrite] = []
         if let winner = try db.cachedStatement("""
-            SELECT origin, seq, vtype, value, rank, hlc FROM registers WHERE collection = ?1 AND entity = ?2 AND field = ?3
+            SELECT origin, seq, vtype, value, rank, hlc FROM registers WHERE entity_id = (SELECT id FROM entities WHERE collection = ?1 AND entity = ?2) AND field = ?3
             """).queryFirst(key, { Self.write($0) }) ?? nil {
             out.append(winner)
         }
         out += try db.cachedStatement("""
-            SELECT origin, seq, vtype, value, rank, hlc FROM conflicts WHERE collection = ?1 AND entity = ?2 AND field = ?3
+            SELECT origin, seq, vtype, value, rank, hlc FROM conflicts WHERE entity_id = (SELECT id FROM entities WHERE collection = ?1 AND entity = ?2) AND field = ?3
             ORDER BY rank DESC, hlc DESC, origin DESC, seq DESC
             """).query(key, { Self.write($0) }).compactMap { $0 }
         return out
@@ -30,7 +30,7 @@ struct Reader {
     func tags(_ collection: String, _ entity: String, _ field: String, _ element: Value) throws -> [OpID] {
         let (etype, evalue) = element.storage
         return try db.cachedStatement("""
-            SELECT origin, seq FROM set_adds WHERE collection = ?1 AND entity = ?2 AND field = ?3 AND etype = ?4 AND element = ?5
+            SELECT origin, seq FROM set_adds WHERE entity_id = (SELECT id FROM entities WHERE collection = ?1 AND entity = ?2) AND field = ?3 AND etype = ?4 AND element = ?5
             ORDER BY origin, seq
             """).query([.text(collection), .text(entity), .text(field), .integer(etype), evalue]) { row -> OpID? in
                 guard let o = row.nodeID(0), let s = row.uint64(1) else { return nil }
@@ -52,12 +52,13 @@ struct Reader {
 
     /// All entities of a collection (or one), assembled from three ordered scans.
     func documents(_ collection: String, entity: String? = nil) throws -> [Document] {
-        let filter = entity == nil ? "" : " AND entity = ?2"
+        let filter = entity == nil ? "" : " AND e.entity = ?2"
         var args: [DatabaseValue] = [.text(collection)]
         if let entity { args.append(.text(entity)) }
         var fields: [String: [String: FieldWrite]] = [:]
         _ = try db.cachedStatement("""
-            SELECT entity, field, origin, seq, vtype, value, rank, hlc FROM registers WHERE collection = ?1\(filter)
+            SELECT e.entity, r.field, r.origin, r.seq, r.vtype, r.value, r.rank, r.hlc
+            FROM registers r JOIN entities e ON e.id = r.entity_id WHERE e.collection = ?1\(filter)
             """).query(args) { row in
                 guard let e = row.string(0), let f = row.string(1),
                       let w = Self.write(row, at: 2) else { return }
@@ -65,8 +66,9 @@ struct Reader {
             }
         var conflicts: [String: [String: [FieldWrite]]] = [:]
         _ = try db.cachedStatement("""
-            SELECT entity, field, origin, seq, vtype, value, rank, hlc FROM conflicts WHERE collection = ?1\(filter)
-            ORDER BY entity, field, rank DESC, hlc DESC, origin DESC, seq DESC
+            SELECT e.entity, c.field, c.origin, c.seq, c.vtype, c.value, c.rank, c.hlc
+            FROM conflicts c JOIN entities e ON e.id = c.entity_id WHERE e.collection = ?1\(filter)
+            ORDER BY e.entity, c.field, c.rank DESC, c.hlc DESC, c.origin DESC, c.seq DESC
             """).query(args) { row in
                 guard let e = row.string(0), let f = row.string(1),
                       let w = Self.write(row, at: 2) else { return }
@@ -74,16 +76,17 @@ struct Reader {
             }
         var sets: [String: [String: [Value]]] = [:]
         _ = try db.cachedStatement("""
-            SELECT DISTINCT entity, field, etype, element FROM set_adds WHERE collection = ?1\(filter)
-            ORDER BY entity, field, etype, element
+            SELECT DISTINCT e.entity, s.field, s.etype, s.element
+            FROM set_adds s JOIN entities e ON e.id = s.entity_id WHERE e.collection = ?1\(filter)
+            ORDER BY e.entity, s.field, s.etype, s.element
             """).query(args) { row in
                 guard let e = row.string(0), let f = row.string(1), let t = row.int64(2),
                       let v = Value(vtype: t, value: row[3]) else { return }
                 sets[e, default: [:]][f, default: []].append(v)
             }
         return try db.cachedStatement("""
-            SELECT entity, causal_length, owner, first_hlc, last_hlc FROM entities WHERE collection = ?1\(filter)
-            ORDER BY first_hlc, entity
+            SELECT e.entity, e.causal_length, e.owner, e.first_hlc, e.last_hlc FROM entities e WHERE e.collection = ?1\(filter)
+            ORDER BY e.first_hlc, e.entity
             """).query(args) { row -> Document in
                 let e = row.string(0) ?? ""
                 var states: [String: FieldState] = [:]
@@ -98,7 +101,8 @@ struct Reader {
 
     func entity(collection: String, ref: String) throws -> String? {
         try db.cachedStatement("""
-            SELECT entity FROM registers WHERE field = 'ref' AND value = ?2 AND collection = ?1
+            SELECT e.entity FROM registers r JOIN entities e ON e.id = r.entity_id
+            WHERE r.field = 'ref' AND r.value = ?2 AND e.collection = ?1
             """).queryFirst([.text(collection), .text(ref)]) { $0.string(0) } ?? nil
     }
 }

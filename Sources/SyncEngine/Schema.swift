@@ -2,14 +2,17 @@ import SQLite
 
 /// The store's on-disk format.
 ///
-/// Invariants (checked by the code that writes each table, and by `Store.verifyInvariants`):
+/// Invariants (checked by the code that writes each table, and by `Store.verify`):
 /// 1. `ops` holds every op this replica has received or created, exactly once per
-///    (origin, seq). `local_seq` is this replica's arrival number: AUTOINCREMENT, never reused,
-///    so a pull cursor can never skip an op (an op released from quarantine gets a new number).
+///    (origin, seq). `local_seq` is this replica's arrival number, taken from `meta.next_local_seq`
+///    in the inserting transaction: strictly increasing, never reused, so a pull cursor can never
+///    skip an op (an op released from quarantine gets a new number).
 /// 2. An op is merged into state (entities, registers, conflicts, superseded, set_*) in the same
-///    transaction that inserts it with `merged = 1`. Quarantined ops have `merged = 0` and touch
-///    no state table.
-/// 3. `registers` holds, per (collection, entity, field), the winner: the set op with the highest
+///    transaction that inserts it. Quarantined ops have scope 1 (`quarantine`) and touch no state
+///    table. Scope names are interned in `scopes`; ids 1–4 are fixed (quarantine, local, hub, ref).
+/// 2a. Entities are interned: `entities.id` keys every state table, so a long entity id is stored
+///    once, not in every field's row.
+/// 3. `registers` holds, per (entity, field), the winner: the set op with the highest
 ///    (rank, hlc, origin, seq). `conflicts` holds every other head: set ops of the register that
 ///    no set op of the same register lists in `supersedes` (recorded in `superseded`).
 /// 4. A set element is present iff `set_adds` has a tag for it that `set_removed` does not.
@@ -33,34 +36,31 @@ enum Schema {
         m.registerMigration("0001-core") { db in
             try db.execute("""
                 CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value ANY) STRICT;
+                CREATE TABLE scopes(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;
                 CREATE TABLE ops(
-                    local_seq INTEGER PRIMARY KEY AUTOINCREMENT,
                     origin BLOB NOT NULL CHECK (length(origin) = 16),
                     seq INTEGER NOT NULL CHECK (seq >= 1),
-                    hlc INTEGER NOT NULL,
-                    collection TEXT NOT NULL,
-                    entity TEXT NOT NULL,
-                    scope TEXT NOT NULL,
-                    merged INTEGER NOT NULL,
+                    local_seq INTEGER NOT NULL,
+                    scope INTEGER NOT NULL REFERENCES scopes(id),
                     received_at INTEGER NOT NULL,
                     body BLOB NOT NULL,
-                    UNIQUE (origin, seq)) STRICT;
+                    PRIMARY KEY (origin, seq)) STRICT, WITHOUT ROWID;
                 CREATE INDEX ops_scope ON ops(scope, local_seq);
                 CREATE TABLE origins(
                     origin BLOB PRIMARY KEY NOT NULL,
                     contiguous INTEGER NOT NULL,
                     max_seq INTEGER NOT NULL) STRICT, WITHOUT ROWID;
                 CREATE TABLE entities(
+                    id INTEGER PRIMARY KEY,
                     collection TEXT NOT NULL,
                     entity TEXT NOT NULL,
                     causal_length INTEGER NOT NULL DEFAULT 0,
                     owner BLOB,
                     first_hlc INTEGER NOT NULL,
                     last_hlc INTEGER NOT NULL,
-                    PRIMARY KEY (collection, entity)) STRICT, WITHOUT ROWID;
+                    UNIQUE (collection, entity)) STRICT;
                 CREATE TABLE registers(
-                    collection TEXT NOT NULL,
-                    entity TEXT NOT NULL,
+                    entity_id INTEGER NOT NULL,
                     field TEXT NOT NULL,
                     vtype INTEGER NOT NULL,
                     value ANY,
@@ -68,11 +68,10 @@ enum Schema {
                     hlc INTEGER NOT NULL,
                     origin BLOB NOT NULL,
                     seq INTEGER NOT NULL,
-                    PRIMARY KEY (collection, entity, field)) STRICT, WITHOUT ROWID;
+                    PRIMARY KEY (entity_id, field)) STRICT, WITHOUT ROWID;
                 CREATE INDEX registers_ref ON registers(value) WHERE field = 'ref';
                 CREATE TABLE conflicts(
-                    collection TEXT NOT NULL,
-                    entity TEXT NOT NULL,
+                    entity_id INTEGER NOT NULL,
                     field TEXT NOT NULL,
                     origin BLOB NOT NULL,
                     seq INTEGER NOT NULL,
@@ -80,32 +79,29 @@ enum Schema {
                     value ANY,
                     rank INTEGER NOT NULL,
                     hlc INTEGER NOT NULL,
-                    PRIMARY KEY (collection, entity, field, origin, seq)) STRICT, WITHOUT ROWID;
+                    PRIMARY KEY (entity_id, field, origin, seq)) STRICT, WITHOUT ROWID;
                 CREATE TABLE superseded(
-                    collection TEXT NOT NULL,
-                    entity TEXT NOT NULL,
+                    entity_id INTEGER NOT NULL,
                     field TEXT NOT NULL,
                     origin BLOB NOT NULL,
                     seq INTEGER NOT NULL,
-                    PRIMARY KEY (collection, entity, field, origin, seq)) STRICT, WITHOUT ROWID;
+                    PRIMARY KEY (entity_id, field, origin, seq)) STRICT, WITHOUT ROWID;
                 CREATE TABLE set_adds(
-                    collection TEXT NOT NULL,
-                    entity TEXT NOT NULL,
+                    entity_id INTEGER NOT NULL,
                     field TEXT NOT NULL,
                     etype INTEGER NOT NULL,
                     element ANY,
                     origin BLOB NOT NULL,
                     seq INTEGER NOT NULL,
-                    PRIMARY KEY (collection, entity, field, etype, element, origin, seq)) STRICT, WITHOUT ROWID;
+                    PRIMARY KEY (entity_id, field, etype, element, origin, seq)) STRICT, WITHOUT ROWID;
                 CREATE TABLE set_removed(
-                    collection TEXT NOT NULL,
-                    entity TEXT NOT NULL,
+                    entity_id INTEGER NOT NULL,
                     field TEXT NOT NULL,
                     etype INTEGER NOT NULL,
                     element ANY,
                     origin BLOB NOT NULL,
                     seq INTEGER NOT NULL,
-                    PRIMARY KEY (collection, entity, field, etype, element, origin, seq)) STRICT, WITHOUT ROWID;
+                    PRIMARY KEY (entity_id, field, etype, element, origin, seq)) STRICT, WITHOUT ROWID;
                 CREATE TABLE peers(
                     peer TEXT PRIMARY KEY NOT NULL,
                     push_acked INTEGER NOT NULL DEFAULT 0,
@@ -114,6 +110,7 @@ enum Schema {
                     last_attempt INTEGER,
                     last_error TEXT,
                     clock_offset_ms INTEGER) STRICT;
+                INSERT INTO scopes(id, name) VALUES (1, 'quarantine'), (2, 'local'), (3, 'hub'), (4, 'ref');
                 """)
         }
         return m

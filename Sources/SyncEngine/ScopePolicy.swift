@@ -4,7 +4,8 @@ import SyncProtocol
 /// a node pulls only the scopes it is entitled to (`ref` and `node:<its id>`), never other nodes'
 /// reports.
 ///
-/// The scope is a pure function of the op, so it cannot depend on arrival order. Records that
+/// The scope must be a pure function of the op's collection and entity (the store computes it
+/// once per entity and batch), so it cannot depend on arrival order. Records that
 /// belong to a node carry the owner in their id: `<owner node id, 32 hex digits>-<local id>`
 /// (see `EntityID`). A hub-created record about a node's report (a referral, a status) uses the
 /// same prefix, and so reaches that node.

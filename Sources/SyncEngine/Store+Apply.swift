@@ -33,30 +33,30 @@ extension Store {
         var outcome = ApplyOutcome()
         var clock = try OpLog.loadClock(db, maxDrift: options.maxDriftMilliseconds)
         let wall = try OpLog.now(db, wall: options.wallClock())
-        let log = OpLog(store: self, db: db)
-        let merging = Merger(db: db)
-        outcome.released = try releaseQuarantine(db: db, clock: &clock, wall: wall)
+        let context = try MergeContext(store: self, db: db)
+        outcome.released = try releaseQuarantine(context, clock: &clock, wall: wall)
         var origins = Set<NodeID>()
         for op in ops {
             origins.insert(op.origin)
             do {
                 try clock.receive(op.hlc, wallMilliseconds: wall)
             } catch {
-                if try log.insert(op, merged: false, receivedAt: wall) == .inserted {
+                if try context.insert(op, merged: false, receivedAt: wall) == .inserted {
                     outcome.quarantined += 1
                 } else {
                     outcome.duplicates += 1
                 }
                 continue
             }
-            if try log.insert(op, merged: true, receivedAt: wall) == .inserted {
-                try merging.merge(op)
+            if try context.insert(op, merged: true, receivedAt: wall) == .inserted {
+                try context.merge(op)
                 outcome.merged += 1
             } else {
                 outcome.duplicates += 1
             }
         }
-        try log.advanceOrigins(origins)
+        try context.finish()
+        try OpLog(db: db).advanceOrigins(origins)
         try OpLog.saveClock(db, clock)
         outcome.origins = origins.sorted()
         return outcome
@@ -64,17 +64,17 @@ extension Store {
 
     /// Merges quarantined ops that are no longer in our future. Each gets a new arrival number so
     /// pull cursors that moved past its old one still see it.
-    func releaseQuarantine(db: Database, clock: inout HybridClock, wall: UInt64) throws -> Int {
-        let waiting = try db.cachedStatement("SELECT local_seq, body, received_at FROM ops WHERE merged = 0 ORDER BY local_seq")
-            .query { row in (row.int64(0) ?? 0, row.blob(1) ?? [], row.uint64(2) ?? 0) }
+    func releaseQuarantine(_ context: MergeContext, clock: inout HybridClock, wall: UInt64) throws -> Int {
+        let waiting = try context.db.cachedStatement("""
+            SELECT body, received_at FROM ops WHERE scope = ?1 ORDER BY local_seq
+            """).query([.integer(MergeContext.quarantineScope)]) { row in (row.blob(0) ?? [], row.uint64(1) ?? 0) }
         var released = 0
-        let log = OpLog(store: self, db: db)
-        for (localSeq, body, receivedAt) in waiting {
+        for (body, receivedAt) in waiting {
             let op = try OpCodec.decode(body)
             guard (try? clock.receive(op.hlc, wallMilliseconds: wall)) != nil else { continue }
-            try db.cachedStatement("DELETE FROM ops WHERE local_seq = ?").execute([.integer(localSeq)])
-            try log.insert(op, merged: true, receivedAt: receivedAt)
-            try Merger(db: db).merge(op)
+            try context.removeQuarantined(op)
+            _ = try context.insert(op, merged: true, receivedAt: receivedAt)
+            try context.merge(op)
             released += 1
         }
         return released
@@ -86,7 +86,9 @@ extension Store {
         try onQueue { db in
             try db.inTransaction(.immediate) {
                 var clock = try OpLog.loadClock(db, maxDrift: options.maxDriftMilliseconds)
-                let n = try releaseQuarantine(db: db, clock: &clock, wall: try OpLog.now(db, wall: options.wallClock()))
+                let context = try MergeContext(store: self, db: db)
+                let n = try releaseQuarantine(context, clock: &clock, wall: try OpLog.now(db, wall: options.wallClock()))
+                try context.finish()
                 if n > 0 { try OpLog.saveClock(db, clock) }
                 return n
             }
@@ -117,7 +119,7 @@ extension Store {
     }
 
     /// Acknowledgement state for the given origins (read after the batch committed).
-    public func originStates(_ origins: [NodeID]) throws -> [OriginState] {
-        try onQueue { db in try origins.map { try OpLog.originState(db, origin: $0) } }
+    public func originStates(_ origins: [NodeID], maxGaps: Int = 64) throws -> [OriginState] {
+        try onQueue { db in try origins.map { try OpLog.originState(db, origin: $0, maxGaps: maxGaps) } }
     }
 }

@@ -35,8 +35,8 @@ extension Store {
             var ops: [Op] = []
             var bytes = 0
             let rows = try db.cachedStatement("""
-                SELECT body FROM ops WHERE origin = ?1 AND seq > ?2 AND merged = 1 ORDER BY seq LIMIT ?3
-                """).query([nodeID.databaseValue, acked.databaseValue, .integer(Int64(maxOps))]) { $0.blob(0) ?? [] }
+                SELECT body FROM ops WHERE origin = ?1 AND seq > ?2 AND scope <> ?4 ORDER BY seq LIMIT ?3
+                """).query([nodeID.databaseValue, acked.databaseValue, .integer(Int64(maxOps)), .integer(MergeContext.quarantineScope)]) { $0.blob(0) ?? [] }
             for body in rows {
                 if !ops.isEmpty && bytes + body.count > maxBytes { break }
                 ops.append(try OpCodec.decode(body))
@@ -55,10 +55,15 @@ extension Store {
         }
     }
 
-    /// Records the peer's acknowledgement of our ops. The cursor only moves forward. A peer that
-    /// holds more of our ops than we ever wrote means this store was restored from an older
-    /// backup: writing on would reuse sequence numbers, so this is refused loudly.
-    public func recordPushAck(peer: String, contiguous: UInt64) throws {
+    /// Records the peer's acknowledgement of our ops: ops 1…`contiguous` are durably stored there.
+    /// The peer is authoritative about what it holds, so the cursor follows it in both
+    /// directions: a hub restored from an older backup acknowledges less than before, and we
+    /// resend what it lost (redelivery is idempotent) instead of skipping it for ever. Returns
+    /// true when the cursor moved back. A peer that holds more of our ops than we ever wrote
+    /// means this store was restored from an older backup: writing on would reuse sequence
+    /// numbers, so that is refused loudly.
+    @discardableResult
+    public func recordPushAck(peer: String, contiguous: UInt64) throws -> Bool {
         try onQueue { db in
             try db.inTransaction(.immediate) {
                 let ours = try OpLog.maxSeq(db, origin: nodeID)
@@ -66,8 +71,10 @@ extension Store {
                     throw StoreError(.storeBehindPeer, "the hub holds \(contiguous) ops from this node but this store has only \(ours): it was restored from an older backup. Stop using it and enrol this laptop again as a new node")
                 }
                 try ensurePeer(db, peer)
-                try db.cachedStatement("UPDATE peers SET push_acked = max(push_acked, ?2) WHERE peer = ?1")
+                let before = try peerRow(db, peer)?.pushAcked ?? 0
+                try db.cachedStatement("UPDATE peers SET push_acked = ?2 WHERE peer = ?1")
                     .execute([.text(peer), contiguous.databaseValue])
+                return contiguous < before
             }
         }
     }
@@ -93,13 +100,16 @@ extension Store {
     public func opsForPull(scopes: [String], excludingOrigin: NodeID?, after cursor: Int64,
                            maxOps: Int = 1000, maxBytes: Int = 256 * 1024) throws -> PullSlice {
         try onQueue { db in
-            guard !scopes.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
-            let placeholders = scopes.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
+            let ids = try scopes.compactMap { name in
+                try db.cachedStatement("SELECT id FROM scopes WHERE name = ?").queryFirst([.text(name)]) { $0.int64(0) } ?? nil
+            }.filter { $0 != MergeContext.quarantineScope }
+            guard !ids.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
+            let placeholders = ids.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
             let rows = try db.cachedStatement("""
                 SELECT local_seq, origin, body FROM ops
-                WHERE scope IN (\(placeholders)) AND local_seq > ?1 AND merged = 1
+                WHERE scope IN (\(placeholders)) AND local_seq > ?1
                 ORDER BY local_seq LIMIT ?2
-                """).query([.integer(cursor), .integer(Int64(maxOps + 1))] + scopes.map { .text($0) }) { row in
+                """).query([.integer(cursor), .integer(Int64(maxOps + 1))] + ids.map { .integer($0) }) { row in
                     (row.int64(0) ?? 0, row.nodeID(1), row.blob(2) ?? [])
                 }
             var ops: [Op] = []
@@ -184,7 +194,7 @@ extension Store {
     public func counts() throws -> (ops: Int, quarantined: Int, origins: Int) {
         try onQueue { db in
             let ops = try db.scalar("SELECT count(*) FROM ops", as: Int64.self) ?? 0
-            let q = try db.scalar("SELECT count(*) FROM ops WHERE merged = 0", as: Int64.self) ?? 0
+            let q = try db.scalar("SELECT count(*) FROM ops WHERE scope = ?", [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
             let o = try db.scalar("SELECT count(*) FROM origins", as: Int64.self) ?? 0
             return (Int(ops), Int(q), Int(o))
         }

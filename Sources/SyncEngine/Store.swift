@@ -52,6 +52,10 @@ public final class Store: @unchecked Sendable {
     public let role: ReplicaRole
     public let options: StoreOptions
     let queue: DatabaseQueue
+    /// Where `async` runs its blocking calls: one serial queue per store (work is serialized at
+    /// the database anyway), never Swift's cooperative pool nor Dispatch's global pool, whose
+    /// threads stall when many of them block.
+    private let callQueue = DispatchQueue(label: "fieldsync.store.calls")
 
     public static func systemMilliseconds() -> UInt64 {
         UInt64(max(0, (Date().timeIntervalSince1970 * 1000).rounded(.down)))
@@ -137,7 +141,7 @@ public final class Store: @unchecked Sendable {
     /// Runs a blocking store call from async code without blocking Swift's cooperative threads.
     public func async<T: Sendable>(_ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
+            callQueue.async {
                 continuation.resume(with: Result { try body(self) })
             }
         }
@@ -176,8 +180,8 @@ public final class Store: @unchecked Sendable {
         try onQueue { db in
             var problems = try db.integrityCheck().filter { $0 != "ok" }
             let unmergedInState = try db.scalar("""
-                SELECT count(*) FROM registers r JOIN ops o ON o.origin = r.origin AND o.seq = r.seq WHERE o.merged = 0
-                """, as: Int64.self) ?? 0
+                SELECT count(*) FROM registers r JOIN ops o ON o.origin = r.origin AND o.seq = r.seq WHERE o.scope = ?
+                """, [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
             if unmergedInState > 0 { problems.append("\(unmergedInState) quarantined ops appear in state") }
             let badVector = try db.scalar("""
                 SELECT count(*) FROM origins v WHERE v.contiguous > v.max_seq

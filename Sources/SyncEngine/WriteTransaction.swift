@@ -3,11 +3,12 @@ import SyncProtocol
 
 /// The single write path. Inside `Store.write`, every change is made through this object: it
 /// stamps an op (next gapless sequence number, next HLC), stores it, and merges it with the same
-/// `Merger` that applies ops from peers — all in the one SQLite transaction, so state and op log
+/// `MergeContext` that applies ops from peers — all in the one SQLite transaction, so state and op log
 /// can never disagree, and a crash leaves either the whole change or none of it.
 public final class WriteTransaction {
     let store: Store
     let db: Database
+    private let context: MergeContext
     private var clock: HybridClock
     private var nextSeq: UInt64
     private let offset: Int64
@@ -21,6 +22,7 @@ public final class WriteTransaction {
     init(store: Store, db: Database) throws {
         self.store = store
         self.db = db
+        context = try MergeContext(store: store, db: db)
         clock = try OpLog.loadClock(db, maxDrift: store.options.maxDriftMilliseconds)
         nextSeq = try OpLog.maxSeq(db, origin: store.nodeID) + 1
         offset = Int64(clamping: try OpLog.now(db, wall: 0))
@@ -74,7 +76,8 @@ public final class WriteTransaction {
     // MARK: Reads (see this transaction's own writes)
 
     public func document(_ collection: String, _ entity: String) throws -> Document? {
-        try Reader(db: db).document(collection, entity)
+        try context.flushSpans()
+        return try Reader(db: db).document(collection, entity)
     }
 
     public func entity(collection: String, ref: String) throws -> String? {
@@ -88,6 +91,7 @@ public final class WriteTransaction {
         guard !entity.isEmpty, entity.utf8.count <= Self.maxEntityBytes else {
             throw StoreError(.invalidWrite, "entity id must be 1…\(Self.maxEntityBytes) bytes")
         }
+        try context.flushSpans()
         return try Reader(db: db).causalLength(collection, entity)
     }
 
@@ -106,8 +110,8 @@ public final class WriteTransaction {
         } catch {
             throw StoreError(.invalidWrite, "cannot record this change: \(error)")
         }
-        try OpLog(store: store, db: db).insert(op, merged: true, receivedAt: now())
-        try Merger(db: db).merge(op)
+        _ = try context.insert(op, merged: true, receivedAt: now())
+        try context.merge(op)
         nextSeq += 1
         ops.append(op)
     }
@@ -115,8 +119,9 @@ public final class WriteTransaction {
     /// Persists the clock and the version vector; called by `Store.write` before COMMIT.
     func finish() throws {
         guard !ops.isEmpty else { return }
+        try context.finish()
         try OpLog.saveClock(db, clock)
-        try OpLog(store: store, db: db).advanceOrigins([store.nodeID])
+        try OpLog(db: db).advanceOrigins([store.nodeID])
     }
 }
 

@@ -76,7 +76,7 @@ import SyncProtocol
         #expect(try a.stateListing(entities: ["report/" + ra]) == (try hub.stateListing(entities: ["report/" + ra])))
     }
 
-    @Test func pushAcknowledgementsReportGapsAndOnlyMoveForward() throws {
+    @Test func pushAcknowledgementsReportGapsAndFollowTheHub() throws {
         let dir = TempDir(), clock = ManualClock()
         let hub = try Store.create(path: dir.file("hub.db"), role: .hub, options: options(clock))
         let a = try Store.create(path: dir.file("a.db"), role: .node, options: options(clock))
@@ -85,10 +85,12 @@ import SyncProtocol
         _ = try hub.apply([ops[0], ops[1], ops[4]])
         let ack = try hub.originStates([a.nodeID])[0]
         #expect(ack.contiguous == 2 && ack.maxSeq == 5 && ack.gaps == [3...4])
-        try a.recordPushAck(peer: "hub", contiguous: ack.contiguous)
-        try a.recordPushAck(peer: "hub", contiguous: 1)   // a late, stale ack
+        #expect(try a.recordPushAck(peer: "hub", contiguous: ack.contiguous) == false)
         #expect(try a.peerState("hub").pushAcked == 2)
         #expect(try a.pendingPush(peer: "hub").map(\.seq) == [3, 4, 5, 6])
+        // The hub is restored from a backup that held only op 1: the node resends from 2.
+        #expect(try a.recordPushAck(peer: "hub", contiguous: 1) == true)
+        #expect(try a.pendingPush(peer: "hub").map(\.seq) == [2, 3, 4, 5, 6])
         do {
             try a.recordPushAck(peer: "hub", contiguous: 40)
             Issue.record("an ack beyond our own ops must be refused")
@@ -126,5 +128,23 @@ import SyncProtocol
         try a.pullAll(from: hub)
         #expect(try a.documents("ref.premises").count == 25)
         #expect(try a.counts().ops == 25)
+    }
+}
+
+@Suite struct AcknowledgementTests {
+    @Test func anAckWithTooManyGapsNeverClaimsAnOpItDoesNotHold() throws {
+        let dir = TempDir(), clock = ManualClock()
+        let hub = try Store.create(path: dir.file("hub.db"), role: .hub, options: options(clock))
+        let a = try Store.create(path: dir.file("a.db"), role: .node, options: options(clock))
+        try a.write { tx in for i in 0..<300 { try tx.set("report", "r", "f\(i)", .int(Int64(i))) } }
+        let ops = try a.pendingPush(peer: "hub", maxOps: 300)
+        _ = try hub.apply(ops.filter { $0.seq % 2 == 1 })   // 150 gaps
+        let ack = try hub.originStates([a.nodeID], maxGaps: 64)[0]
+        #expect(ack.gaps.count == 64)
+        let held = Set(ops.filter { $0.seq % 2 == 1 }.map(\.seq))
+        for seq in 1...ack.maxSeq where !ack.gaps.contains(where: { $0.contains(seq) }) {
+            #expect(held.contains(seq), "ack claims op \(seq)")
+        }
+        #expect(ack.maxSeq < 299)
     }
 }

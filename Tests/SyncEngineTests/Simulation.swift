@@ -207,6 +207,14 @@ struct Simulation {
         var problems: [String] = []
         let hubStore = hub.store
         problems += try hubStore.verify().map { "hub: \($0)" }
+        // Every replica's SQLite state equals the pure reference merge of the ops it holds.
+        for (label, replica) in [("hub", hub)] + nodes.enumerated().map({ ("node\($0.offset)", $0.element) }) {
+            var reference = MemoryReplica()
+            for op in try replica.store.allOps() { reference.apply(op) }
+            if try replica.store.canonicalState() != reference.canonicalState() {
+                problems.append("\(label): SQLite state differs from the reference merge (MemoryReplica)")
+            }
+        }
         for (i, node) in nodes.enumerated() {
             let s = node.store
             problems += try s.verify().map { "node\(i): \($0)" }

@@ -1,0 +1,49 @@
+import Foundation
+import Toolkit
+
+extension HubCLI {
+    /// `missionhub serve [--listen HOST:PORT | --unix PATH] [--config FILE]`.
+    static func serve(_ context: CommandContext, hooks: ServeHooks) async throws {
+        // Catch stop signals from the start, so one sent during start-up is not lost.
+        let processSignals = hooks.signals == nil ? UnixSignals(.term, .int, .hup) : nil
+        if processSignals != nil { UnixSignals.ignore(.pipe) }
+        let settings = try settings(context)
+        let gate = LogLevelGate(settings.logLevel)
+        let log = gate.logger(writingTo: context.console.error)
+        let directory = context.dataDirectory(configured: settings.dataDirectory)
+        let options = HubStore.options(maxDriftSeconds: settings.maxDriftSeconds, wallClock: context.clock)
+        let store = try await offload { () throws(HubError) in try HubStore.open(dataDirectory: directory, options: options) }
+        let server = HubServer(settings: settings, store: store, log: log,
+                               notifier: SystemdNotifier(environment: context.environment), clock: context.clock)
+        // SIGHUP: re-read the file (flags still override it); the log level applies at once.
+        let reload: (@Sendable () async throws -> HubSettings)? = context.command.option("config") == nil ? nil : { @Sendable in
+            let fresh = try await HubCLI.offload { try HubCLI.settings(context) }
+            gate.set(fresh.logLevel)
+            return fresh
+        }
+        if let signals = hooks.signals {
+            try await server.run(until: signals, onListening: hooks.onListening, reload: reload)
+        } else if let processSignals {
+            await processSignals.registered()
+            try await server.run(until: processSignals, onListening: hooks.onListening, reload: reload)
+        }
+    }
+
+    /// Defaults, then `--config FILE`, then the flags.
+    static func settings(_ context: CommandContext) throws -> HubSettings {
+        var settings = HubSettings()
+        if let path = context.command.option("config") { try settings.load(configFile: path) }
+        let listen = context.command.option("listen"), unix = context.command.option("unix")
+        if listen != nil, unix != nil {
+            throw UsageFailure(message: "give either --listen or --unix, not both")
+        }
+        if let listen { settings.address = try HubSettings.parseListen(listen) }
+        if let unix {
+            guard unix.hasPrefix("/") else {
+                throw HubError(.invalidValue, "'\(unix)' is not an absolute path", hint: "give the socket's full path, such as /run/missionhub/hub.sock")
+            }
+            settings.address = .unix(path: unix)
+        }
+        return settings
+    }
+}

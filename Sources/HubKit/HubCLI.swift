@@ -1,0 +1,164 @@
+import Dispatch
+import HTTP
+import SyncEngine
+import Toolkit
+
+/// Where a command's output goes: stdout for results, stderr for errors and logs.
+public struct HubConsole: Sendable {
+    public var output: @Sendable (String) -> Void
+    public var error: @Sendable (String) -> Void
+
+    public init(output: @escaping @Sendable (String) -> Void, error: @escaping @Sendable (String) -> Void) {
+        self.output = output
+        self.error = error
+    }
+
+    /// The process's stdout and stderr.
+    public static let standard = HubConsole(output: { StandardStream.output.write($0) },
+                                            error: { StandardStream.error.write($0) })
+}
+
+/// Test seams for `serve`.
+public struct ServeHooks: Sendable {
+    /// Stop signals; nil: the process's SIGTERM and SIGINT.
+    public var signals: AsyncStream<UnixSignal>?
+    /// Called with the bound server before READY=1 (tests read its port).
+    public var onListening: @Sendable (HTTPServer) -> Void
+
+    public init(signals: AsyncStream<UnixSignal>? = nil, onListening: @escaping @Sendable (HTTPServer) -> Void = { _ in }) {
+        self.signals = signals
+        self.onListening = onListening
+    }
+}
+
+/// The `missionhub` command line: parse, run, map failures to exit codes (0 ok, 1 user error,
+/// 64 usage error, 70 internal). `main.swift` only calls `run`.
+public enum HubCLI {
+    static let dataDirOption = ArgumentSpec.option("data-dir", valueName: "dir",
+                                                   help: "The hub's data directory (else $MISSIONHUB_DATA_DIR, $STATE_DIRECTORY, ~/.local/share/fieldsync/hub).")
+    static let jsonFlag = ArgumentSpec.flag("json", help: "Print JSON.")
+
+    /// The command tree.
+    public static let spec = CommandSpec(
+        name: "missionhub", abstract: "The fieldsync mission hub: receives SEA reports from enrolled field laptops.",
+        subcommands: [
+            CommandSpec(name: "init", abstract: "Create the hub's store for a mission.",
+                        discussion: "Creates the data directory (mode 0700) and the store hub.sqlite in it, with the hub's node id and sealing key.",
+                        arguments: [.option("mission", valueName: "code", help: "The mission code, such as MINUSCA (required).")]),
+            CommandSpec(name: "serve", abstract: "Serve the sync endpoints until SIGTERM or SIGINT.",
+                        discussion: """
+                            Without --listen or --unix the hub listens on 127.0.0.1:\(HubSettings.defaultPort); put it behind a TLS terminator (see Deploy/). \
+                            The config file holds `key = value` lines (# comments) with the keys \(HubSettings.configKeys.joined(separator: ", ")); flags override it. \
+                            Logs go to stderr with journald priorities; under systemd (Type=notify) the hub reports readiness, pings the watchdog and stops gracefully on SIGTERM.
+                            """,
+                        arguments: [
+                            .option("listen", valueName: "host:port", help: "Listen on TCP, such as 127.0.0.1:8470."),
+                            .option("unix", valueName: "path", help: "Listen on a Unix socket instead of TCP."),
+                            .option("config", valueName: "file", help: "Read settings from this key = value file."),
+                        ]),
+            CommandSpec(name: "node", abstract: "Enroll, list and revoke field laptops.", subcommands: [
+                CommandSpec(name: "enroll", abstract: "Issue a one-time enrollment token for a new field laptop.",
+                            arguments: [
+                                .option("expires", valueName: "lifetime", help: "How long the token stays valid: 30m, 24h, 7d (default 24h, at most 30d)."),
+                                .positional("name", help: "A name for the laptop: letters, digits, '.', '_', '-'."),
+                            ]),
+                CommandSpec(name: "list", abstract: "List enrolled laptops, their last contact and the ops received.",
+                            arguments: [jsonFlag]),
+                CommandSpec(name: "revoke", abstract: "Refuse every later request from a laptop.",
+                            arguments: [.positional("name", help: "The laptop's name, as in `node list`.")]),
+            ]),
+            CommandSpec(name: "report", abstract: "Reports received from the field.", subcommands: [
+                CommandSpec(name: "list", abstract: "List received reports, newest first.", arguments: [jsonFlag]),
+            ]),
+            CommandSpec(name: "backup", abstract: "Copy the hub store to a new file, consistently, even while serving.",
+                        arguments: [.option("out", valueName: "file", help: "The backup file to create (must not exist).")]),
+        ])
+
+    /// Runs `missionhub` with `arguments` (without the executable name); returns the exit status.
+    public static func run(arguments: [String], environment: [String: String], console: HubConsole = .standard,
+                           clock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds,
+                           hooks: ServeHooks = ServeHooks()) async -> Int32 {
+        let command: ParsedCommand
+        switch parseCommandLine(arguments, root: spec, globalOptions: [dataDirOption]) {
+        case .help(let text):
+            console.output(text)
+            return ExitCode.ok.rawValue
+        case .usageError(let text):
+            console.error(text)
+            return ExitCode.usage.rawValue
+        case .run(let parsed):
+            command = parsed
+        }
+        let context = CommandContext(command: command, environment: environment, console: console, clock: clock)
+        do {
+            if command.path == ["serve"] {
+                try await serve(context, hooks: hooks)
+            } else {
+                let text = try await offload { try runBlocking(context) }
+                console.output(text)
+            }
+            return ExitCode.ok.rawValue
+        } catch let error as HubError {
+            console.error(error.cliError.description + "\n")
+            return error.cliError.exitCode.rawValue
+        } catch let error as UsageFailure {
+            console.error("error: \(error.message)\nUsage: see 'missionhub \(command.path.joined(separator: " ")) --help'\n")
+            return ExitCode.usage.rawValue
+        } catch {
+            console.error("error: internal error (\(type(of: error))); please report it\n")
+            return ExitCode.internalError.rawValue
+        }
+    }
+
+    /// The commands other than `serve`: blocking, run off Swift's cooperative threads.
+    static func runBlocking(_ context: CommandContext) throws -> String {
+        switch context.command.path {
+        case ["init"]: return try initialize(context)
+        case ["node", "enroll"]: return try enrollNode(context)
+        case ["node", "list"]: return try list(NodeListing.self, context)
+        case ["node", "revoke"]: return try revokeNode(context)
+        case ["report", "list"]: return try list(ReportListing.self, context)
+        case ["backup"]: return try backup(context)
+        default: throw HubError(.internal, "no handler for '\(context.command.path.joined(separator: " "))'")
+        }
+    }
+
+    /// Runs blocking work on a Dispatch thread and awaits it.
+    static func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
+/// A command line that parsed but is incomplete (a required option missing): exit 64.
+struct UsageFailure: Error, Sendable {
+    let message: String
+}
+
+/// What a command runs with.
+struct CommandContext: Sendable {
+    let command: ParsedCommand
+    let environment: [String: String]
+    let console: HubConsole
+    let clock: @Sendable () -> UInt64
+
+    /// The data directory: `--data-dir`, else `configured` (the config file's `data_dir`), else
+    /// the environment rules.
+    func dataDirectory(configured: String? = nil) -> String {
+        HubStore.dataDirectory(flag: command.option("data-dir") ?? configured, environment: environment)
+    }
+
+    /// The hub store of the data directory, opened for a short command.
+    func openStore() throws(HubError) -> Store {
+        try HubStore.open(dataDirectory: dataDirectory(), options: HubStore.options(wallClock: clock))
+    }
+
+    /// The value of a required option.
+    func required(_ option: String, _ placeholder: String) throws(UsageFailure) -> String {
+        guard let value = command.option(option), !value.isEmpty else {
+            throw UsageFailure(message: "missing option '--\(option) <\(placeholder)>'")
+        }
+        return value
+    }
+}

@@ -1,0 +1,77 @@
+import HTTP
+import SyncEngine
+import SyncProtocol
+
+extension HubEndpoints {
+    /// `POST /v1/push` (spec §10.3): decode the frame, check ownership, apply in one
+    /// transaction, stamp new reports, then answer the ack read after the commit.
+    func push(_ request: HTTPRequest, node: EnrolledNode, context: RequestContext) async throws -> HTTPResponse {
+        let body = try ContentCoding.decodedBody(request, maxBytes: maxBodyBytes)
+        let ops: [Op]
+        do {
+            ops = try BatchCodec.decode(body)
+        } catch {
+            throw HubWireError.malformed(error)
+        }
+        try PushAuthorization.check(ops, node: node.nodeID)
+        let outcome: ApplyOutcome
+        do {
+            outcome = try await store.async { store in try store.apply(ops) }
+        } catch let error as StoreError where error.code == .divergentOp {
+            throw HubWireError(.opConflict)
+        }
+        let now = clock()
+        let stamped = try await store.async { store in
+            try ReceiptStamper.stamp(store: store, batch: ops, sweep: outcome.released > 0, now: now)
+        }
+        let origins = [node.nodeID]
+        let states = try await store.async { store in try store.originStates(origins) }
+        let ack = PushAck(perOrigin: states.map(Self.originAck), hubTime: clock())
+        log.info("push applied", [
+            "request_id": context.requestID, "node": node.nodeID.hex, "ops": String(ops.count),
+            "merged": String(outcome.merged), "duplicates": String(outcome.duplicates),
+            "quarantined": String(outcome.quarantined), "released": String(outcome.released), "stamped": String(stamped),
+        ])
+        return Self.binary(ack.encode())
+    }
+
+    /// The ack entry for one origin. `originStates` lists at most its first 64 gaps; when it
+    /// may have stopped there, the ack claims no seq beyond the last listed gap + 1 (which is
+    /// held: a gap ends where a held seq begins), so it never acknowledges an op the hub lacks.
+    static func originAck(_ state: OriginState) -> OriginAck {
+        var highest = state.maxSeq
+        if state.gaps.count >= 64, let last = state.gaps.last { highest = min(highest, last.upperBound + 1) }
+        return OriginAck(origin: state.origin, contiguousSeq: state.contiguous, highestSeq: highest,
+                         gaps: state.gaps, quarantined: state.quarantined)
+    }
+
+    /// `POST /v1/pull` (spec §10.4): the node's scopes after its cursor, at most
+    /// min(max bytes asked, `max_pull_bytes`) of frame (counted uncompressed), its own ops
+    /// left out, at most `maxPullOps` ops.
+    func pull(_ request: HTTPRequest, node: EnrolledNode, context: RequestContext) async throws -> HTTPResponse {
+        let body = try ContentCoding.decodedBody(request, maxBytes: maxBodyBytes)
+        let pull: PullRequest
+        do {
+            pull = try PullRequest.decode(body)
+        } catch {
+            throw HubWireError.malformed(error)
+        }
+        let frameBytes = min(Int(pull.maxBytes), maxPullBytes)
+        let budget = max(1, frameBytes - Self.frameOverhead)
+        let cursor = Int64(clamping: pull.cursor)
+        let scopes = ScopePolicy.scopes(for: node.nodeID)
+        let id = node.nodeID
+        let slice = try await store.async { store in
+            try store.opsForPull(scopes: scopes, excludingOrigin: id, after: cursor, maxOps: Self.maxPullOps, maxBytes: budget)
+        }
+        let next = slice.nextCursor == cursor ? pull.cursor : UInt64(slice.nextCursor)
+        let response = PullResponse(ops: slice.ops, nextCursor: next, more: slice.more)
+        log.info("pull served", [
+            "request_id": context.requestID, "node": node.nodeID.hex, "cursor": String(pull.cursor),
+            "next_cursor": String(next), "ops": String(slice.ops.count), "more": String(slice.more),
+        ])
+        // The frame is deflated when that makes it smaller (spec §8.3: every peer inflates),
+        // so slow links gain even when the client asks for no HTTP content coding.
+        return Self.binary(response.encode(compress: true))
+    }
+}

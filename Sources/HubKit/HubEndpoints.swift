@@ -1,0 +1,107 @@
+import HTTP
+import JSON
+import SyncEngine
+import SyncProtocol
+import Toolkit
+
+/// The hub's `/v1/` endpoints (spec §10): health, enroll, push, pull.
+///
+/// Handlers never block Swift's cooperative threads: every store call goes through
+/// `Store.async`. Refusals are thrown as `HubWireError`; `HubResponder` turns everything else
+/// into a bare 500 and adds the headers every response carries.
+public struct HubEndpoints: Sendable {
+    /// What the hub tells an enrolling node about itself.
+    struct Identity: Sendable {
+        let hubID: NodeID
+        let mission: String
+        let sealingKey: SealingKeys.PublicKey
+    }
+
+    let store: Store
+    let identity: Identity
+    let maxBodyBytes: Int
+    let maxPullBytes: Int
+    let log: Logger
+    let clock: @Sendable () -> UInt64
+
+    /// Most ops in one pull response (the spec allows 10 000 per batch).
+    static let maxPullOps = 1000
+    /// Room left in a pull frame for its header, tables and checksum: the frame of a slice of
+    /// encoded ops is at most their total size plus this (every op in a frame is no longer than
+    /// its standalone encoding, and the tables only hold what the ops would repeat).
+    static let frameOverhead = 64
+
+    /// Reads the hub's identity from `store`. Blocking.
+    public init(store: Store, settings: HubSettings, log: Logger, clock: @escaping @Sendable () -> UInt64) throws(HubError) {
+        let key: SealingKeys.PublicKey?
+        let mission: String?
+        do {
+            key = try store.local { db in try SealingKeys(db: db).current() }
+            mission = try store.metadata(HubStore.missionKey)
+        } catch {
+            throw HubError(.storage, "could not read the hub's identity from \(store.path): \(error)")
+        }
+        guard let key, let mission else {
+            throw HubError(.storage, "the hub store \(store.path) has no mission or sealing key",
+                           hint: "initialise a new data directory with `missionhub init --mission CODE`")
+        }
+        self.store = store
+        self.identity = Identity(hubID: store.nodeID, mission: mission, sealingKey: key)
+        self.maxBodyBytes = settings.maxBodyBytes
+        self.maxPullBytes = settings.maxPullBytes
+        self.log = log
+        self.clock = clock
+    }
+
+    /// The routes: `GET /v1/health`, `POST /v1/enroll`, `POST /v1/push`, `POST /v1/pull`.
+    public func router() -> Router {
+        var router = Router()
+        router.get("/v1/health") { _, _ in health() }
+        router.post("/v1/enroll") { request, context in try await enroll(request, context) }
+        router.post("/v1/push") { request, context in
+            try await signed(request, context) { try await push($0, node: $1, context: $2) }
+        }
+        router.post("/v1/pull") { request, context in
+            try await signed(request, context) { try await pull($0, node: $1, context: $2) }
+        }
+        return router
+    }
+
+    /// `200 {"status":"ok","protocol":1,"hubTime":<ms>}`; no authentication.
+    func health() -> HTTPResponse {
+        let body: JSONValue = ["status": "ok", "protocol": 1, "hubTime": .int(Int64(clamping: clock()))]
+        return Self.json(body)
+    }
+
+    /// Authenticates, runs `handler`, and records the outcome on the node's row (`last_error`:
+    /// the wire code of a refusal, cleared by a success).
+    private func signed(_ request: HTTPRequest, _ context: RequestContext,
+                        _ handler: @Sendable (HTTPRequest, EnrolledNode, RequestContext) async throws -> HTTPResponse)
+        async throws -> HTTPResponse {
+        let node = try await RequestAuthenticator(store: store, clock: clock).authenticate(request)
+        do {
+            let response = try await handler(request, node, context)
+            if node.lastError != nil { try await record(node, nil) }
+            return response
+        } catch let error as HubWireError {
+            try await record(node, error.wire.code.rawValue)
+            log.info("request refused", ["request_id": context.requestID, "node": node.nodeID.hex, "code": error.wire.code.rawValue])
+            throw error
+        }
+    }
+
+    private func record(_ node: EnrolledNode, _ code: String?) async throws {
+        let id = node.nodeID
+        try await store.async { store in try NodeRegistry(store: store).recordOutcome(nodeID: id, errorCode: code) }
+    }
+
+    /// A `200` with a binary body.
+    static func binary(_ bytes: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream"], body: bytes)
+    }
+
+    /// A `200` with a compact JSON body.
+    static func json(_ value: JSONValue) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: JSON.encodeBytes(value))
+    }
+}

@@ -1,0 +1,58 @@
+import HTTP
+import SyncProtocol
+
+/// A refusal on the wire: a `WireError` (spec §11) that the HTTP server answers with its own
+/// status and body, `{"error":{"code","message","retry"}}`.
+public struct HubWireError: HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
+    public let wire: WireError
+
+    public init(_ wire: WireError) {
+        self.wire = wire
+    }
+
+    /// The error with the standard operator message for `code` (the texts of
+    /// `Protocols/vectors/messages.json`).
+    public init(_ code: WireError.Code, lastCounter: UInt64? = nil) {
+        self.init(WireError(code, Self.standardMessage(code), lastCounter: lastCounter))
+    }
+
+    public init(_ code: WireError.Code, _ message: String) {
+        self.init(WireError(code, message))
+    }
+
+    public var status: Int { wire.status }
+    public var publicMessage: String { wire.message }
+    public var headers: [(String, String)] {
+        wire.code == .rateLimited || wire.code == .unavailable ? [("Retry-After", "5")] : []
+    }
+    public func responseBody() -> (contentType: String, bytes: [UInt8]) {
+        ("application/json", wire.jsonBody())
+    }
+    public var description: String { "\(wire.code.rawValue): \(wire.message)" }
+
+    /// A codec failure of a request body: `malformed` naming the codec code and offset.
+    static func malformed(_ error: CodecError) -> HubWireError {
+        HubWireError(.malformed, "The request body could not be decoded (\(error.code.rawValue) at byte \(error.offset)); fieldnode must be fixed.")
+    }
+
+    static func standardMessage(_ code: WireError.Code) -> String {
+        switch code {
+        case .unsupportedVersion: "This hub speaks FS-Protocol 1; update fieldnode."
+        case .malformed: "The request could not be decoded; fieldnode must be fixed."
+        case .tooLarge: "The request body is larger than this hub accepts; send smaller batches."
+        case .foreignOrigin: "A pushed op names another node as its origin; push only this node's ops."
+        case .opConflict: "An op with this id and different content is already stored; stop and report this node."
+        case .unauthenticated: "This device is not known to the hub or its signature is wrong; enroll it again."
+        case .revoked: "This device was revoked; ask the mission hub admin."
+        case .staleCounter: "The request counter was already used; retry with a counter above lastCounter."
+        case .badToken: "The enrollment token is unknown, used or expired; ask the admin for a new one."
+        case .alreadyEnrolled: "This node id is enrolled with another key; run fieldnode init on a fresh data dir."
+        case .resyncRequired: "This node was silent past the retention window; pull from cursor 0 and push unacknowledged ops."
+        case .notFound: "No such endpoint."
+        case .methodNotAllowed: "This method is not allowed on this endpoint."
+        case .rateLimited: "Too many requests; retry later."
+        case .unavailable: "The hub is starting or shutting down; retry later."
+        case .internalError: "The hub failed; retry later. The error was logged."
+        }
+    }
+}

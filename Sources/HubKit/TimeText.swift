@@ -1,0 +1,30 @@
+import FieldModel
+
+/// Times as the hub prints them: RFC 3339 in UTC, to the second (`2025-11-23T12:13:20Z`), and
+/// lifetimes such as `24h`.
+public enum TimeText {
+    /// `ms` since the Unix epoch as RFC 3339 UTC, seconds precision (years 1970…9999).
+    public static func rfc3339(milliseconds ms: UInt64) -> String {
+        let seconds = Int(min(ms / 1000, 253_402_300_799))  // 9999-12-31T23:59:59Z
+        let date = CalendarDate(year: 1970, month: 1, day: 1)?.adding(days: seconds / 86_400)
+        let secondOfDay = seconds % 86_400
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(date?.description ?? "9999-12-31")T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+    }
+
+    /// A lifetime written `N` + unit (`s`, `m`, `h`, `d`), e.g. `90m`, `24h`, `7d`, in ms.
+    /// Nil when the text is not of that form or is zero.
+    public static func lifetimeMilliseconds(_ text: String) -> UInt64? {
+        guard let unit = text.last, let count = UInt64(text.dropLast()), count > 0 else { return nil }
+        let scale: UInt64
+        switch unit {
+        case "s": scale = 1000
+        case "m": scale = 60_000
+        case "h": scale = 3_600_000
+        case "d": scale = 86_400_000
+        default: return nil
+        }
+        let (product, overflow) = count.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : product
+    }
+}

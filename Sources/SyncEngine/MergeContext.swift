@@ -1,0 +1,297 @@
+import SQLite
+import SyncProtocol
+
+/// Stores and merges ops inside one transaction: the merge rules of Protocols/sync-v1.md §9,
+/// written against SQLite. Every replica runs this same code for its own ops and for ops from
+/// peers: it is the single write path. One context lives for one transaction; it holds its
+/// prepared statements, the next arrival number, interned entity and scope ids and the entity
+/// bookkeeping of the batch, and `finish()` writes the bookkeeping back before COMMIT.
+///
+/// Order independence (Schema invariants 3–5): a register's winner is a maximum, its heads are
+/// "ops minus the superseded set", set membership is "add tags minus removed tags", and the
+/// causal length is a maximum — each a function of the set of ops, whatever the arrival order.
+final class MergeContext {
+    let store: Store
+    let db: Database
+    private var nextLocalSeq: Int64
+    private var entityIDs: [EntityName: Int64] = [:]
+    private var scopeIDs: [String: Int64] = [:]
+    /// Scope per entity: a scope policy depends only on (collection, entity), so it is computed
+    /// once per entity and batch.
+    private var entityScopes: [EntityName: Int64] = [:]
+    private var spans: [Int64: (first: UInt64, last: UInt64)] = [:]
+
+    struct EntityName: Hashable {
+        let collection: String
+        let entity: String
+    }
+
+    enum InsertResult {
+        case inserted
+        case duplicate
+    }
+
+    static let quarantineScope: Int64 = 1
+
+    // Statements, prepared once per context (cache hits after the first transaction).
+    private let insertOp: Statement
+    private let insertRegister: Statement
+    private let selectRegister: Statement
+    private let updateRegister: Statement
+    private let insertSuperseded: Statement
+    private let selectSuperseded: Statement
+    private let deleteConflict: Statement
+    private let insertConflict: Statement
+    private let selectRemoved: Statement
+    private let insertAdd: Statement
+    private let insertRemoved: Statement
+    private let deleteAdd: Statement
+    private let selectEntity: Statement
+    private let insertEntity: Statement
+
+    init(store: Store, db: Database) throws {
+        self.store = store
+        self.db = db
+        nextLocalSeq = try db.cachedStatement("SELECT value FROM meta WHERE key = 'next_local_seq'")
+            .queryFirst { $0.int64(0) ?? 1 } ?? 1
+        insertOp = try db.cachedStatement("""
+            INSERT INTO ops(origin, seq, local_seq, scope, received_at, body)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(origin, seq) DO NOTHING
+            """)
+        insertRegister = try db.cachedStatement("""
+            INSERT INTO registers(entity_id, field, vtype, value, rank, hlc, origin, seq)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(entity_id, field) DO NOTHING
+            """)
+        selectRegister = try db.cachedStatement("""
+            SELECT rank, hlc, origin, seq, vtype, value FROM registers WHERE entity_id = ?1 AND field = ?2
+            """)
+        updateRegister = try db.cachedStatement("""
+            UPDATE registers SET vtype = ?3, value = ?4, rank = ?5, hlc = ?6, origin = ?7, seq = ?8
+            WHERE entity_id = ?1 AND field = ?2
+            """)
+        insertSuperseded = try db.cachedStatement("""
+            INSERT OR IGNORE INTO superseded(entity_id, field, origin, seq) VALUES (?1, ?2, ?3, ?4)
+            """)
+        selectSuperseded = try db.cachedStatement("""
+            SELECT 1 FROM superseded WHERE entity_id = ?1 AND field = ?2 AND origin = ?3 AND seq = ?4
+            """)
+        deleteConflict = try db.cachedStatement("""
+            DELETE FROM conflicts WHERE entity_id = ?1 AND field = ?2 AND origin = ?3 AND seq = ?4
+            """)
+        insertConflict = try db.cachedStatement("""
+            INSERT OR IGNORE INTO conflicts(entity_id, field, origin, seq, vtype, value, rank, hlc)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        selectRemoved = try db.cachedStatement("""
+            SELECT 1 FROM set_removed WHERE entity_id = ?1 AND field = ?2 AND etype = ?3 AND element = ?4
+            AND origin = ?5 AND seq = ?6
+            """)
+        insertAdd = try db.cachedStatement("""
+            INSERT OR IGNORE INTO set_adds(entity_id, field, etype, element, origin, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        insertRemoved = try db.cachedStatement("""
+            INSERT OR IGNORE INTO set_removed(entity_id, field, etype, element, origin, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        deleteAdd = try db.cachedStatement("""
+            DELETE FROM set_adds WHERE entity_id = ?1 AND field = ?2 AND etype = ?3 AND element = ?4
+            AND origin = ?5 AND seq = ?6
+            """)
+        selectEntity = try db.cachedStatement("SELECT id FROM entities WHERE collection = ?1 AND entity = ?2")
+        insertEntity = try db.cachedStatement("""
+            INSERT INTO entities(collection, entity, causal_length, owner, first_hlc, last_hlc) VALUES (?1, ?2, 0, NULL, ?3, ?3)
+            """)
+    }
+
+    // MARK: Interning
+
+    /// The entity's integer id, creating its row on first sight.
+    func entityID(_ collection: String, _ entity: String, hlc: HLC) throws -> Int64 {
+        let name = EntityName(collection: collection, entity: entity)
+        if let id = entityIDs[name] { return id }
+        let id: Int64
+        if let existing = try selectEntity.queryFirst([.text(collection), .text(entity)], { $0.int64(0) }) ?? nil {
+            id = existing
+        } else {
+            try insertEntity.execute([.text(collection), .text(entity), hlc.databaseValue])
+            id = db.lastInsertRowID
+        }
+        entityIDs[name] = id
+        return id
+    }
+
+    /// The id of an existing entity, without creating it.
+    func existingEntityID(_ collection: String, _ entity: String) throws -> Int64? {
+        if let id = entityIDs[EntityName(collection: collection, entity: entity)] { return id }
+        return try selectEntity.queryFirst([.text(collection), .text(entity)], { $0.int64(0) }) ?? nil
+    }
+
+    func scopeID(_ name: String) throws -> Int64 {
+        if let id = scopeIDs[name] { return id }
+        let id: Int64
+        if let existing = try db.cachedStatement("SELECT id FROM scopes WHERE name = ?").queryFirst([.text(name)], { $0.int64(0) }) ?? nil {
+            id = existing
+        } else {
+            try db.cachedStatement("INSERT INTO scopes(name) VALUES (?)").execute([.text(name)])
+            id = db.lastInsertRowID
+        }
+        scopeIDs[name] = id
+        return id
+    }
+
+    // MARK: Storing
+
+    /// Stores an op exactly once per (origin, seq). A second copy with the same bytes is a
+    /// duplicate (idempotent redelivery); a second copy with different bytes is refused.
+    func insert(_ op: Op, merged: Bool, receivedAt: UInt64) throws -> InsertResult {
+        let body = OpCodec.encode(op)
+        let scope: Int64
+        if !merged {
+            scope = Self.quarantineScope
+        } else if store.role == .hub {
+            let name = EntityName(collection: op.collection, entity: op.entity)
+            if let cached = entityScopes[name] {
+                scope = cached
+            } else {
+                scope = try scopeID(store.options.scopePolicy.scope(op))
+                entityScopes[name] = scope
+            }
+        } else {
+            scope = try scopeID(ScopePolicy.local)
+        }
+        try insertOp.execute([op.origin.databaseValue, op.seq.databaseValue, .integer(nextLocalSeq), .integer(scope),
+                              receivedAt.databaseValue, .blob(body)])
+        if db.changes == 1 {
+            nextLocalSeq += 1
+            return .inserted
+        }
+        let existing = try db.cachedStatement("SELECT body FROM ops WHERE origin = ? AND seq = ?")
+            .queryFirst([op.origin.databaseValue, op.seq.databaseValue]) { $0.blob(0) } ?? nil
+        if existing != body {
+            throw StoreError(.divergentOp, "op \(op.id) arrived with content different from the copy already stored; the sending replica reuses sequence numbers (was it restored from a backup?)")
+        }
+        return .duplicate
+    }
+
+    /// Removes a quarantined op so that it can be stored again, merged, under a new arrival number.
+    func removeQuarantined(_ op: Op) throws {
+        try db.cachedStatement("DELETE FROM ops WHERE origin = ?1 AND seq = ?2 AND scope = ?3")
+            .execute([op.origin.databaseValue, op.seq.databaseValue, .integer(Self.quarantineScope)])
+    }
+
+    // MARK: Merging
+
+    func merge(_ op: Op) throws {
+        let id = try entityID(op.collection, op.entity, hlc: op.hlc)
+        if let span = spans[id] {
+            spans[id] = (min(span.first, op.hlc.rawValue), max(span.last, op.hlc.rawValue))
+        } else {
+            spans[id] = (op.hlc.rawValue, op.hlc.rawValue)
+        }
+        switch op.action {
+        case .exist(let causalLength):
+            try db.cachedStatement("""
+                UPDATE entities SET causal_length = max(causal_length, ?2),
+                    owner = CASE WHEN ?2 = 1 AND owner IS NULL THEN ?3 ELSE owner END
+                WHERE id = ?1
+                """).execute([.integer(id), causalLength.databaseValue, op.origin.databaseValue])
+        case .set(let field, let value, let rank, let supersedes):
+            try mergeSet(op, entity: id, field: field, value: value, rank: rank, supersedes: supersedes)
+        case .add(let field, let element):
+            let (etype, evalue) = element.storage
+            let args: [DatabaseValue] = [.integer(id), .text(field), .integer(etype), evalue,
+                                         op.origin.databaseValue, op.seq.databaseValue]
+            if try selectRemoved.queryFirst(args, { _ in true }) == nil {
+                try insertAdd.execute(args)
+            }
+        case .remove(let field, let element, let tags):
+            let (etype, evalue) = element.storage
+            for tag in tags {
+                let args: [DatabaseValue] = [.integer(id), .text(field), .integer(etype), evalue,
+                                             tag.origin.databaseValue, tag.seq.databaseValue]
+                try insertRemoved.execute(args)
+                try deleteAdd.execute(args)
+            }
+        }
+    }
+
+    private func mergeSet(_ op: Op, entity: Int64, field: String, value: Value, rank: UInt32, supersedes: [OpID]) throws {
+        let key: [DatabaseValue] = [.integer(entity), .text(field)]
+        for old in supersedes {
+            let args = key + [old.origin.databaseValue, old.seq.databaseValue]
+            try insertSuperseded.execute(args)
+            try deleteConflict.execute(args)
+        }
+        let (vtype, stored) = value.storage
+        let incomingRow = key + [.integer(vtype), stored, .integer(Int64(rank)), op.hlc.databaseValue,
+                                 op.origin.databaseValue, op.seq.databaseValue]
+        // Fast path: the first write to a register simply becomes its winner.
+        try insertRegister.execute(incomingRow)
+        if db.changes == 1 { return }
+
+        let incoming = RegisterKey(rank: rank, hlc: op.hlc, origin: op.origin, seq: op.seq)
+        guard let current = try selectRegister.queryFirst(key, { row -> (RegisterKey, Int64, DatabaseValue)? in
+            guard let origin = row.nodeID(2), let hlc = row.uint64(1), let seq = row.uint64(3),
+                  let r = row.int64(0), let vtype = row.int64(4) else { return nil }
+            return (RegisterKey(rank: UInt32(truncatingIfNeeded: r), hlc: HLC(rawValue: hlc), origin: origin, seq: seq),
+                    vtype, row[5])
+        }) ?? nil else {
+            throw StoreError(.database, "register \(op.collection)/\(op.entity).\(field) vanished during a merge")
+        }
+        let (winner, wtype, wvalue) = current
+        if !(winner < incoming) {
+            // The incoming op loses: it stays visible as a conflict unless someone overwrote it.
+            if try !isSuperseded(key, op.origin, op.seq) {
+                try insertConflict.execute(key + [op.origin.databaseValue, op.seq.databaseValue,
+                                                  .integer(vtype), stored, .integer(Int64(rank)), op.hlc.databaseValue])
+            }
+            return
+        }
+        if try !isSuperseded(key, winner.origin, winner.seq) {
+            // The displaced winner was concurrent with the incoming op: keep it as a conflict.
+            try insertConflict.execute(key + [winner.origin.databaseValue, winner.seq.databaseValue,
+                                              .integer(wtype), wvalue, .integer(Int64(winner.rank)), winner.hlc.databaseValue])
+        }
+        try updateRegister.execute(incomingRow)
+    }
+
+    private func isSuperseded(_ key: [DatabaseValue], _ origin: NodeID, _ seq: UInt64) throws -> Bool {
+        try selectSuperseded.queryFirst(key + [origin.databaseValue, seq.databaseValue]) { _ in true } ?? false
+    }
+
+    // MARK: Finishing
+
+    /// Widens the hlc spans of the entities touched in this transaction.
+    func flushSpans() throws {
+        guard !spans.isEmpty else { return }
+        let update = try db.cachedStatement("""
+            UPDATE entities SET first_hlc = min(first_hlc, ?2), last_hlc = max(last_hlc, ?3) WHERE id = ?1
+            """)
+        for (id, span) in spans {
+            try update.execute([.integer(id), .integer(Int64(bitPattern: span.first)), .integer(Int64(bitPattern: span.last))])
+        }
+        spans.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes back the batch's bookkeeping; call once, before COMMIT.
+    func finish() throws {
+        try flushSpans()
+        try db.cachedStatement("""
+            INSERT INTO meta(key, value) VALUES ('next_local_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
+            """).execute([.integer(nextLocalSeq)])
+    }
+}
+
+/// The total order of a register's writes: (rank, hlc, origin, seq).
+struct RegisterKey: Comparable {
+    let rank: UInt32
+    let hlc: HLC
+    let origin: NodeID
+    let seq: UInt64
+
+    static func < (a: RegisterKey, b: RegisterKey) -> Bool {
+        if a.rank != b.rank { return a.rank < b.rank }
+        if a.hlc != b.hlc { return a.hlc < b.hlc }
+        if a.origin != b.origin { return a.origin < b.origin }
+        return a.seq < b.seq
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+@testable import HubKit
+import Synchronization
+import SyncEngine
+import SyncProtocol
+import Testing
+
+@Suite struct BackupTests {
+    @Test func backupWhileAWriterRunsIsConsistent() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
+        let node = try TestNode()
+        let running = Atomic<Bool>(true)
+        let written = Atomic<Int>(0)
+        let writer = Thread {
+            // A second connection, as `missionhub serve` would hold while the backup runs.
+            guard let store = try? HubStore.open(dataDirectory: dir, options: HubStore.options()) else { return }
+            var seq: UInt64 = 1
+            while running.load(ordering: .relaxed) {
+                let report = node.report(firstSeq: seq, ref: "MINUSCA-\(seq)")
+                guard (try? store.apply(report.ops)) != nil else { return }
+                seq += 4
+                written.add(1, ordering: .relaxed)
+            }
+        }
+        writer.start()
+        while written.load(ordering: .relaxed) < 20 { try await Task.sleep(for: .milliseconds(5)) }
+        let out = temporaryDirectory("backup") + "/hub-backup.sqlite"
+        let result = await runHub(["backup", "--out", out, "--data-dir", dir])
+        let atBackup = written.load(ordering: .relaxed)
+        while written.load(ordering: .relaxed) < atBackup + 5 { try await Task.sleep(for: .milliseconds(5)) }
+        running.store(false, ordering: .relaxed)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("integrity check ok"))
+
+        // The copy is one self-contained file that opens as a hub store, whole reports only.
+        let restored = temporaryDirectory("restore")
+        try FileManager.default.copyItem(atPath: out, toPath: restored + "/hub.sqlite")
+        #expect(!FileManager.default.fileExists(atPath: out + "-wal"))
+        let (problems, documents, ops) = try await offThread {
+            let store = try HubStore.open(dataDirectory: restored, options: HubStore.options())
+            return (try store.verify(), try store.documents("report"), try store.counts().ops)
+        }
+        #expect(problems.isEmpty)
+        #expect(documents.count >= 20)
+        #expect(ops == documents.count * 4)
+        #expect(documents.allSatisfy { $0.string("ref") != nil && $0.value("derived.involvesChild") != nil })
+
+        let again = await runHub(["backup", "--out", out, "--data-dir", dir])
+        #expect(again.status == 1 && again.error.contains("already exists"))
+        #expect(HubCLI.suggestedBackupName(now: 1_763_900_000_250) == "hub-20251123-121320.sqlite")
+        let nowhere = await runHub(["backup", "--out", "/nonexistent-dir/x.sqlite", "--data-dir", dir])
+        #expect(nowhere.status == 1 && nowhere.error.contains("backup"))
+    }
+}

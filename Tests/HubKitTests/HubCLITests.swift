@@ -1,0 +1,162 @@
+import Crypto
+import Foundation
+@testable import HubKit
+import JSON
+import SyncEngine
+import SyncProtocol
+import Testing
+
+@Suite struct HubCLITests {
+    @Test func helpAndUsageErrors() async {
+        let help = await runHub(["--help"])
+        #expect(help.status == 0 && help.output.contains("USAGE: missionhub") && help.error.isEmpty)
+        for path in [["node", "--help"], ["node", "enroll", "--help"], ["serve", "--help"], ["backup", "-h"], ["report", "list", "--help"]] {
+            let result = await runHub(path)
+            #expect(result.status == 0, "\(path)")
+            #expect(result.output.contains("USAGE: missionhub \(path.filter { !$0.hasPrefix("-") }.joined(separator: " "))"), "\(path)")
+        }
+        for bad in [[], ["nonsense"], ["node"], ["node", "enroll"], ["init", "--mision", "X"], ["init"], ["backup"],
+                    ["serve", "--listen", "127.0.0.1:1", "--unix", "/tmp/x.sock"], ["report", "list", "extra"]] {
+            let result = await runHub(bad + ["--data-dir", temporaryDirectory()])
+            #expect(result.status == 64, "\(bad)")
+            #expect(result.error.hasPrefix("error: "), "\(bad)")
+            #expect(result.output.isEmpty, "\(bad)")
+        }
+    }
+
+    @Test func initOnceThenCommandsWork() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        let before = await runHub(["node", "list", "--data-dir", dir])
+        #expect(before.status == 1 && before.error.contains("missionhub init"))
+        #expect(await runHub(["init", "--mission", "minusca", "--data-dir", dir]).status == 1)
+        let created = await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir])
+        #expect(created.status == 0)
+        #expect(created.output.contains("MINUSCA"))
+        let again = await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir])
+        #expect(again.status == 1 && again.error.contains("already"))
+        // The data dir also comes from the environment.
+        let viaEnvironment = await runHub(["report", "list"], environment: ["MISSIONHUB_DATA_DIR": dir])
+        #expect(viaEnvironment.status == 0 && viaEnvironment.output == "No reports received yet.\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: dir)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
+    @Test func enrollPrintsATokenTheHubKeepsOnlyHashed() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
+        for (arguments, fragment) in [(["node", "enroll", "bad name"], "not a node name"), (["node", "enroll", "-x"], ""),
+                                      (["node", "enroll", "field-1", "--expires", "0h"], "not a token lifetime"),
+                                      (["node", "enroll", "field-1", "--expires", "31d"], "not a token lifetime")] {
+            let result = await runHub(arguments + ["--data-dir", dir])
+            #expect(result.status == (fragment.isEmpty ? 64 : 1), "\(arguments)")
+            #expect(fragment.isEmpty || result.error.contains(fragment), "\(result.error)")
+        }
+        let clock = TestClock()
+        let result = await runHub(["node", "enroll", "field-1", "--expires", "2h", "--data-dir", dir], clock: clock)
+        #expect(result.status == 0)
+        let token = try #require(result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.count == 32 && $0.allSatisfy { $0.isUppercase || ("2"..."7").contains($0) } })
+        #expect(result.output.contains(TimeText.rfc3339(milliseconds: clock.now + 7_200_000)))
+        // Only the hash is on disk.
+        let spaced = token.lowercased().enumerated().map { $0.offset % 4 == 3 ? "\($0.element)-" : "\($0.element)" }.joined()
+        let (onDisk, hashOnDisk, name) = try await offThread {
+            let store = try HubStore.open(dataDirectory: dir, options: HubStore.options())
+            _ = try store.local { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/hub.sqlite"))
+            // The token redeems (lower case and dashes are forgiven).
+            let key = Ed25519.PrivateKey().publicKey.rawRepresentation
+            let name = try NodeRegistry(store: store).redeem(tokenHash: EnrollmentToken.hash(spaced), nodeID: .random(), publicKey: key,
+                                                             now: clock.now).name
+            return (bytes.range(of: Data(token.utf8)) != nil, bytes.range(of: Data(EnrollmentToken.hash(token))) != nil, name)
+        }
+        #expect(!onDisk)
+        #expect(hashOnDisk)
+        #expect(name == "field-1")
+    }
+
+    @Test func nodeListAndRevoke() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        let clock = TestClock()
+        #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir], clock: clock).status == 0)
+        let node = try TestNode(), idle = try TestNode()
+        try await offThread {
+            let store = try HubStore.open(dataDirectory: dir, options: HubStore.options(wallClock: clock.read))
+            let registry = NodeRegistry(store: store)
+            for (n, name) in [(node, "field-1"), (idle, "field-2")] {
+                let token = try registry.issueToken(name: name, lifetimeMilliseconds: 60_000, now: clock.now).token
+                _ = try registry.redeem(tokenHash: EnrollmentToken.hash(token), nodeID: n.id, publicKey: n.key.publicKey.rawRepresentation, now: clock.now)
+            }
+            _ = try registry.authenticate(nodeID: node.id, counter: 42, protocolVersion: 1, now: clock.now + 5000) { _ in true }
+            let entity = EntityID.make(owner: node.id)
+            _ = try store.apply([node.op(1, entity, .exist(causalLength: 1)), node.op(2, entity, .set(field: "x", value: .int(1), rank: 0, supersedes: [])),
+                                 node.op(5, entity, .set(field: "y", value: .int(1), rank: 0, supersedes: []))])
+        }
+
+        let listed = await runHub(["node", "list", "--json", "--data-dir", dir], clock: clock)
+        #expect(listed.status == 0)
+        let json = try JSON.parse(listed.output)
+        let expected: JSONValue = [
+            [
+                "name": "field-1", "nodeId": .string(node.id.hex), "enrolledAt": .string(TimeText.rfc3339(milliseconds: clock.now)),
+                "lastContact": .string(TimeText.rfc3339(milliseconds: clock.now + 5000)), "protocol": 1, "revoked": false,
+                "revokedAt": nil, "lastError": nil,
+                "received": ["contiguousSeq": 2, "highestSeq": 5, "gaps": [[3, 4]], "quarantined": 0],
+            ],
+            [
+                "name": "field-2", "nodeId": .string(idle.id.hex), "enrolledAt": .string(TimeText.rfc3339(milliseconds: clock.now)),
+                "lastContact": nil, "protocol": nil, "revoked": false, "revokedAt": nil, "lastError": nil,
+                "received": ["contiguousSeq": 0, "highestSeq": 0, "gaps": [], "quarantined": 0],
+            ],
+        ]
+        #expect(json == expected)
+        let text = await runHub(["node", "list", "--data-dir", dir], clock: clock)
+        #expect(text.output.hasPrefix("NAME "))
+        #expect(text.output.contains("2 (highest 5)") && text.output.contains("3-4") && text.output.contains("never"))
+
+        #expect(await runHub(["node", "revoke", "nobody", "--data-dir", dir]).status == 1)
+        let revoked = await runHub(["node", "revoke", "field-2", "--data-dir", dir], clock: clock)
+        #expect(revoked.status == 0 && revoked.output.contains("Revoked node 'field-2'"))
+        let twice = await runHub(["node", "revoke", "field-2", "--data-dir", dir])
+        #expect(twice.status == 1 && twice.error.contains("already revoked"))
+        let after = try JSON.parse(await runHub(["node", "list", "--json", "--data-dir", dir]).output)
+        #expect(after[1]?["revoked"] == true)
+        #expect(after[1]?["revokedAt"] == .string(TimeText.rfc3339(milliseconds: clock.now)))
+    }
+
+    @Test func reportListNewestFirst() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        let clock = TestClock()
+        #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir], clock: clock).status == 0)
+        let node = try TestNode(), unknown = try TestNode()
+        let older = node.report(firstSeq: 1, ref: "MINUSCA-AAAA-2M", child: true)
+        let newer = unknown.report(firstSeq: 1, ref: "MINUSCA-BBBB-2M")
+        let stamped = try await offThread {
+            let store = try HubStore.open(dataDirectory: dir, options: HubStore.options(wallClock: clock.read))
+            let registry = NodeRegistry(store: store)
+            let token = try registry.issueToken(name: "field-1", lifetimeMilliseconds: 60_000, now: clock.now).token
+            _ = try registry.redeem(tokenHash: EnrollmentToken.hash(token), nodeID: node.id, publicKey: node.key.publicKey.rawRepresentation, now: clock.now)
+            _ = try store.apply(older.ops)
+            try ReceiptStamper.stamp(store: store, batch: older.ops, sweep: false, now: clock.now)
+            clock.advance(milliseconds: 60_000)
+            _ = try store.apply(newer.ops)
+            return [try ReceiptStamper.stamp(store: store, batch: newer.ops, sweep: false, now: clock.now),
+                    try ReceiptStamper.stamp(store: store, batch: newer.ops, sweep: true, now: clock.now + 1)]
+        }
+        #expect(stamped == [1, 0])
+
+        let listed = await runHub(["report", "list", "--json", "--data-dir", dir])
+        #expect(listed.status == 0)
+        let expected: JSONValue = [
+            ["ref": "MINUSCA-BBBB-2M", "entity": .string(newer.entity), "node": nil, "nodeId": .string(unknown.id.hex),
+             "receivedAt": .string(TimeText.rfc3339(milliseconds: clock.now)), "category": 1, "involvesChild": false],
+            ["ref": "MINUSCA-AAAA-2M", "entity": .string(older.entity), "node": "field-1", "nodeId": .string(node.id.hex),
+             "receivedAt": .string(TimeText.rfc3339(milliseconds: clock.now - 60_000)), "category": 1, "involvesChild": true],
+        ]
+        #expect(try JSON.parse(listed.output) == expected)
+        let text = await runHub(["report", "list", "--data-dir", dir])
+        let lines = text.output.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("MINUSCA-BBBB-2M") && lines[1].hasSuffix("no"))
+        #expect(lines[2].contains("field-1") && lines[2].hasSuffix("yes"))
+    }
+}
