@@ -7,6 +7,12 @@ import Toolkit
 /// - `fieldnode debug burst --count N [--seed S]`: writes N generated valid reports, one
 ///   transaction each, printing each reference on stdout right after its commit. A test kills
 ///   the process mid-burst and checks that every printed reference survived.
+/// - `fieldnode debug check`: JSON describing the store through the engine's public API, for
+///   tests that look at a store after a crash without knowing its tables: `problems`
+///   (`Store.verify`: integrity_check and the engine's invariants), `refs`, `incomplete`
+///   (reports missing their reference or derived values, or no longer valid as intake),
+///   `ownOps` and `gapless` (this node's op sequence is exactly 1…n), `state` (the merged state
+///   listing, to compare before and after).
 enum DebugCommands {
     #if DEBUG
     static let burst = CommandSpec(
@@ -16,11 +22,13 @@ enum DebugCommands {
             .option("seed", valueName: "seed", help: "Seed for the generated content (default 1)."),
         ])
 
+    static let check = CommandSpec(name: "check", abstract: "Describe the store as JSON, for tests.")
+
     /// The normal tree plus `debug`.
     static let root: CommandSpec = {
         var root = NodeCommands.root
         root.subcommands.append(CommandSpec(name: "debug", abstract: "Test helpers (debug builds only).",
-                                            subcommands: [burst]))
+                                            subcommands: [burst, check]))
         return root
     }()
 
@@ -51,6 +59,33 @@ enum DebugCommands {
             let saved = try ReportWriter.create(report, in: node)
             context.say(saved.ref)
         }
+    }
+
+    static func runCheck(_ context: NodeContext) throws {
+        let node = try context.openNode()
+        let store = node.store
+        let reports = try store.documents(FieldNode.reports).filter(\.exists).map(StoredReport.init)
+        var incomplete: [JSONValue] = []
+        for report in reports {
+            var missing = [StoredReport.Field.ref, StoredReport.Field.category, StoredReport.Field.involvesChild,
+                           StoredReport.Field.ageUndetermined].filter { report.document.value($0) == nil }
+            if case .failure(let errors) = Intake.validate(report.assembled, now: context.nowRFC3339) {
+                missing += errors.issues.map(\.description)
+            }
+            if !missing.isEmpty { incomplete.append(.string("\(report.id): \(missing.joined(separator: "; "))")) }
+        }
+        // A peer that does not exist has acknowledged nothing: this is every op of ours.
+        let own = try store.pendingPush(peer: "debug-check-no-such-peer", maxOps: Int.max, maxBytes: Int.max)
+        let gapless = own.enumerated().allSatisfy { $0.element.seq == UInt64($0.offset + 1) }
+        context.sayJSON(.object(JSONObject([
+            "problems": .array(try store.verify().map(JSONValue.string)),
+            "reports": .int(Int64(reports.count)),
+            "refs": .array(reports.map(\.ref).sorted().map(JSONValue.string)),
+            "incomplete": .array(incomplete),
+            "ownOps": .int(Int64(own.count)),
+            "gapless": .bool(gapless),
+            "state": .array(try store.stateListing().map(JSONValue.string)),
+        ])))
     }
 
     /// A valid report with varied content: 0 to 3 victims and alleged persons, a narrative
@@ -86,6 +121,7 @@ extension NodeCommands {
     static func debugHandler(for path: [String]) -> Handler? {
         #if DEBUG
         if path == ["debug", "burst"] { return DebugCommands.runBurst }
+        if path == ["debug", "check"] { return DebugCommands.runCheck }
         #endif
         return nil
     }

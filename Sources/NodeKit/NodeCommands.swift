@@ -36,6 +36,9 @@ public enum NodeCommands {
         arguments: [
             .option("hub", valueName: "url", help: "The hub's address, e.g. https://hub.example.org."),
             .option("token", valueName: "token", help: "The one-time enrollment token from the hub admin."),
+            .option("label", valueName: "name", help: "A name the hub shows for this laptop (default: the node name)."),
+            .option("ca-file", valueName: "file", help: "A PEM bundle of the CAs to trust for the hub (a mission's own CA)."),
+            .option("pin", valueName: "sha256//key", help: "Pin the hub's public key (sha256//BASE64)."),
         ])
 
     static let report = CommandSpec(
@@ -82,7 +85,10 @@ public enum NodeCommands {
 
     static let daemon = CommandSpec(
         name: "daemon", abstract: "Keep syncing in the background (run by systemd).",
-        arguments: [.option("config", valueName: "file", help: "A configuration file (key = value lines).")])
+        arguments: [
+            .option("config", valueName: "file", help: "A configuration file (key = value lines); flags override it."),
+            .option("interval", valueName: "duration", help: "Time between syncs when nothing happens, e.g. 60s or 5m."),
+        ])
 
     static let status = CommandSpec(
         name: "status", abstract: "Show this node: mission, store, queue and last sync.",

@@ -1,4 +1,3 @@
-import SQLite
 import SyncEngine
 
 /// Where each report stands with the hub.
@@ -20,30 +19,18 @@ enum SyncState: String, Sendable {
     }
 }
 
-/// How far the hub has acknowledged this node's ops, and the newest op of each report, read in
-/// one pass: a report is acknowledged when its newest op's sequence number is at most the
-/// hub's contiguous acknowledgement (`peers.push_acked`).
+/// Which reports have changes the hub has not acknowledged: the entities touched by this
+/// node's ops above the hub's contiguous acknowledgement (`Store.pendingPush`), read once.
 struct SyncLedger {
-    let pushAcked: UInt64
-    private let newestSeq: [String: UInt64]
+    private let unacknowledged: Set<String>
 
     init(node: FieldNode) throws {
-        let store = node.store
-        pushAcked = try store.peerState(FieldNode.hubPeer).pushAcked
-        // Read-only query of the engine's op log; there is no per-entity accessor in Store.
-        newestSeq = try store.local { db in
-            var newest: [String: UInt64] = [:]
-            _ = try db.query("""
-                SELECT entity, max(seq) FROM ops WHERE origin = ?1 AND collection = ?2 GROUP BY entity
-                """, [.blob(store.nodeID.bytes), .text(FieldNode.reports)]) { row in
-                    if let entity = row.string(0), let seq = row.int64(1) { newest[entity] = UInt64(seq) }
-                }
-            return newest
-        }
+        let pending = try node.store.pendingPush(peer: FieldNode.hubPeer, maxOps: Int.max, maxBytes: Int.max)
+        unacknowledged = Set(pending.filter { $0.collection == FieldNode.reports }.map(\.entity))
     }
 
     func state(of report: StoredReport) -> SyncState {
-        if let newest = newestSeq[report.id], newest > pushAcked { return .queued }
+        if unacknowledged.contains(report.id) { return .queued }
         return report.hubReceivedAt == nil ? .sent : .received
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import SQLite
 import Testing
 #if canImport(Glibc)
@@ -138,58 +139,36 @@ final class TemporaryDirectory: Sendable {
     }
 }
 
-/// Reads a node store with plain SQLite, as an outside observer after a crash.
+/// A node store after the fact, as the program itself reports it (`fieldnode debug check`,
+/// which uses only the engine's public API) plus SQLite's own `PRAGMA integrity_check` read
+/// from outside.
 struct StoreInspection {
+    /// `PRAGMA integrity_check` from a plain SQLite connection: `["ok"]` when intact.
     let integrity: [String]
+    /// `Store.verify()`: the engine's invariants (and integrity_check again).
+    let problems: [String]
     /// Reference codes of the live reports.
     let refs: Set<String>
     let reportCount: Int
-    /// Reports missing a required field, with the field.
+    /// Reports missing a field, or no longer valid as intake.
     let incomplete: [String]
-    /// The node's own op sequence numbers: count, min, max.
-    let opCount: Int
-    let minSeq: Int64
-    let maxSeq: Int64
-    /// Every replicated row, for before/after comparisons.
-    let fingerprint: [String]
+    /// This node's own ops, and whether their sequence numbers are exactly 1…n.
+    let ownOps: Int
+    let gapless: Bool
+    /// The merged state, one line per fact: equal before and after means nothing changed.
+    let state: [String]
 
-    static let requiredFields = [
-        "ref", "mission", "channel", "receivedAt", "incident.dateApproximate", "incident.area", "allegation.narrative",
-        "consent.shareWithInvestigators", "consent.victimAssistanceReferral", "consent.followUpContact",
-        "derived.involvesChild", "derived.ageUndetermined", "derived.category",
-    ]
-
-    init(storePath: String) throws {
-        let db = try Database(path: storePath)
-        integrity = try db.integrityCheck()
-        let entities = try db.query("""
-            SELECT entity FROM entities WHERE collection = 'report' AND causal_length % 2 = 1
-            """) { $0.string(0) ?? "" }
-        reportCount = entities.count
-        refs = Set(try db.query("SELECT value FROM registers WHERE collection = 'report' AND field = 'ref'") { $0.string(0) ?? "" })
-        var incomplete: [String] = []
-        for entity in entities {
-            let fields = Set(try db.query("SELECT field FROM registers WHERE collection = 'report' AND entity = ?",
-                                          [.text(entity)]) { $0.string(0) ?? "" })
-            for field in Self.requiredFields where !fields.contains(field) { incomplete.append("\(entity) \(field)") }
-            let types = try db.scalar("""
-                SELECT count(*) FROM set_adds WHERE collection = 'report' AND entity = ? AND field = 'allegation.types'
-                """, [.text(entity)], as: Int64.self) ?? 0
-            if types == 0 { incomplete.append("\(entity) allegation.types") }
-        }
-        self.incomplete = incomplete
-        let own = "(SELECT value FROM meta WHERE key = 'node_id')"
-        opCount = Int(try db.scalar("SELECT count(*) FROM ops WHERE origin = \(own)", as: Int64.self) ?? 0)
-        minSeq = try db.scalar("SELECT coalesce(min(seq), 0) FROM ops WHERE origin = \(own)", as: Int64.self) ?? 0
-        maxSeq = try db.scalar("SELECT coalesce(max(seq), 0) FROM ops WHERE origin = \(own)", as: Int64.self) ?? 0
-        var rows: [String] = []
-        for table in ["entities", "registers", "conflicts", "set_adds", "set_removed"] {
-            rows += try db.query("SELECT * FROM \(table)") { row in
-                "\(table) " + (0..<row.count).map { "\(row[$0])" }.joined(separator: "|")
-            }
-        }
-        rows += try db.query("SELECT origin, seq FROM ops") { "op \($0[0])/\($0[1])" }
-        fingerprint = rows.sorted()
-        try db.close()  // on an early throw, deinit closes it
+    static func inspect(dataDir: String) async throws -> StoreInspection {
+        let db = try Database(path: dataDir + "/node.sqlite", options: DatabaseOptions(create: false))
+        let integrity = try db.integrityCheck()
+        try db.close()
+        let outcome = try await NodeProcess.run(["debug", "check", "--data-dir", dataDir])
+        guard outcome.status == 0 else { throw ProcessTestError("debug check failed: \(outcome.stderr)") }
+        let json = try JSON.parse(outcome.stdout, limits: JSONLimits(maxBytes: 256 << 20))
+        func strings(_ key: String) -> [String] { json[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        return StoreInspection(integrity: integrity, problems: strings("problems"), refs: Set(strings("refs")),
+                               reportCount: Int(json["reports"]?.int64Value ?? -1), incomplete: strings("incomplete"),
+                               ownOps: Int(json["ownOps"]?.int64Value ?? -1), gapless: json["gapless"]?.boolValue ?? false,
+                               state: strings("state"))
     }
 }
