@@ -119,5 +119,6 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The `errno` of the failed `read(2)`.
     public let errno: Int32
 
+    /// The system's text for `errno`, e.g. "Input/output error".
     public var description: String { String(cString: strerror(errno)) }
 }

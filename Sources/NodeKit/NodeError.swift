@@ -24,6 +24,7 @@ public struct NodeError: Error, Sendable, Equatable {
         case cancelled
     }
 
+    /// What kind of failure.
     public let code: Code
     /// One line, without `error: `.
     public let message: String
@@ -32,6 +33,7 @@ public struct NodeError: Error, Sendable, Equatable {
     /// What to do next, or nil.
     public let hint: String?
 
+    /// An error of any kind.
     public init(_ code: Code, _ message: String, details: [String] = [], hint: String? = nil) {
         self.code = code
         self.message = message

@@ -21,6 +21,7 @@ public struct NodeHome: Sendable, Equatable {
     /// The data directory.
     public let directory: String
 
+    /// The node in `directory` (nothing is checked or created).
     public init(directory: String) {
         self.directory = directory
     }

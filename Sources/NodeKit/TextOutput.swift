@@ -28,6 +28,7 @@ public final class CapturedOutput: TextOutput {
     /// Everything written so far.
     public private(set) var text = ""
 
+    /// An empty buffer.
     public init() {}
 
     public func write(_ text: String) {
