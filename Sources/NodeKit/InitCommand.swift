@@ -19,7 +19,7 @@ enum InitCommand {
         context.say("initialised field node \(nodeName) for mission \(mission)")
         context.say("node id:   \(node.store.nodeID.hex)")
         context.say("data dir:  \(home.directory)")
-        context.say("next: record a report with 'fieldnode report new', or enrol with the hub with 'fieldnode enroll'")
+        context.say("next: record a report with 'fieldnode report new', or connect this laptop to the hub with 'fieldnode enroll'")
     }
 
     /// The mission code, checked like the intake checks `mission`.
