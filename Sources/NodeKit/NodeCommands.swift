@@ -98,7 +98,9 @@ public enum NodeCommands {
     static func handler(for path: [String]) -> Handler? {
         switch path {
         case ["init"]: InitCommand.run
-        case ["enroll"], ["sync"], ["daemon"]: notAvailableYet
+        case ["enroll"]: SyncCommands.enroll
+        case ["sync"]: SyncCommands.sync
+        case ["daemon"]: SyncCommands.daemon
         case ["report", "add"]: ReportAddCommand.run
         case ["report", "new"]: ReportNewCommand.run
         case ["report", "list"]: ReportListCommand.run
@@ -107,9 +109,5 @@ public enum NodeCommands {
         case ["status"]: StatusCommand.run
         default: debugHandler(for: path)
         }
-    }
-
-    private static func notAvailableYet(_ context: NodeContext) throws {
-        throw NodeError.user("not available yet")
     }
 }

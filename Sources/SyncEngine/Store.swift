@@ -112,7 +112,12 @@ public final class Store: @unchecked Sendable {
         do {
             let queue = try DatabaseQueue(path: path, options: databaseOptions(options, create: false), label: "fieldsync.store")
             let (node, role) = try queue.sync { db -> (NodeID?, ReplicaRole?) in
-                try Schema.migrator(local: options.localMigrations).migrate(db)
+                // Migrate only when something is pending: migrating takes the write lock, and a
+                // reader must be able to open the store while another process writes.
+                let migrator = Schema.migrator(local: options.localMigrations)
+                if try Set(migrator.appliedMigrations(db)) != Set(migrator.names) {
+                    try migrator.migrate(db)
+                }
                 let node = try db.queryFirst("SELECT value FROM meta WHERE key = 'node_id'") { $0.nodeID(0) } ?? nil
                 let role = try db.queryFirst("SELECT value FROM meta WHERE key = 'role'") { $0.string(0) } ?? nil
                 return (node, role.flatMap(ReplicaRole.init(rawValue:)))

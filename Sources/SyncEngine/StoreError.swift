@@ -38,6 +38,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// become `.database` with a message that says what to do for the common cases.
     static func wrap(_ error: any Error, path: String) -> StoreError {
         if let e = error as? StoreError { return e }
+        if let m = error as? MigrationError {
+            if let underlying = m.underlying as? DatabaseError { return wrap(underlying, path: path) }
+            return StoreError(.incompatible, m.code == .databaseIsNewer
+                ? "\(path) was written by a newer fieldsync (migration \(m.migration)); upgrade this program"
+                : "\(path) could not be upgraded (migration \(m.migration)): \(m)")
+        }
         if let e = error as? DatabaseError {
             switch e.code {
             case .full:
@@ -60,6 +66,6 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// Only SQLite's own errors are translated; a caller's error thrown out of a `write` body
     /// comes back unchanged.
     static func translate(_ error: any Error, path: String) -> any Error {
-        error is DatabaseError ? wrap(error, path: path) : error
+        error is DatabaseError || error is MigrationError ? wrap(error, path: path) : error
     }
 }
