@@ -54,13 +54,22 @@ import Testing
         #expect(lines.last?.hasSuffix("for more information.") == true)
     }
 
-    @Test func syncCommandsAreDeclaredButNotAvailableYet() throws {
+    @Test func syncCommandsNeedANodeAndSayHowToEnroll() throws {
         let node = try TestNode()
-        for command in [["enroll"], ["sync"], ["daemon"]] {
+        for command in [["enroll", "--hub", "http://127.0.0.1:9", "--token", "X"], ["sync"], ["daemon"]] {
             let result = node.run(command)
             #expect(result.status == 1)
-            #expect(result.stderr == "error: not available yet\n")
+            #expect(result.stderr.hasPrefix("error: no field node here"))
         }
+        try node.initialise()
+        let sync = node.run(["sync"])
+        #expect(sync.status == 1)
+        #expect(sync.stderr.contains("fieldnode enroll --hub URL --token TOKEN"))
+        let missing = node.run(["enroll", "--token", "X"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.hasPrefix("error: missing --hub URL"))
+        let badInterval = node.run(["daemon", "--interval", "soon"])
+        #expect(badInterval.status == 64)
     }
 
     @Test func statusShowsTheNodeAndWarnsAboutTheClock() throws {

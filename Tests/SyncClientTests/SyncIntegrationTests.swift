@@ -168,14 +168,14 @@ import Toolkit
                                       hubNodeID: .random(), mission: "MINUSCA", enrolledAtMilliseconds: 0)
         let runner = try SyncRunner(store: node.store, credentials: credentials)
         try node.writeReports(1)
-        let started = ContinuousClock.now
+        // couldNotConnect (not timedOut) shows the attempt failed at once rather than waiting out
+        // a timeout; how long that takes is for benchmarks, not tests.
         await #expect {
             try await runner.syncOnce()
         } throws: { error in
             guard let error = error as? SyncClientError else { return false }
             return error.code == .transport && error.transportCode == "couldNotConnect" && error.retry == .backoff
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(try node.store.backlog(peer: SyncRunner.peer) == 4)
     }
 
