@@ -13,6 +13,8 @@ import Glibc
 /// 3. After an error answer the connection half-closes and lingers, reading and discarding, so
 ///    the client sees the answer rather than a reset from unread bytes.
 /// 4. Internal error text never reaches the wire; it is logged with the request id.
+/// 5. Every response the connection makes up itself (parse error, 408, 503 over the cap, 500
+///    for a responder's unexpected error) comes from `configuration.generatedErrorResponder`.
 struct HTTPConnection {
     let waiter: DescriptorWaiter
     let peer: HTTPPeerAddress
@@ -64,10 +66,9 @@ struct HTTPConnection {
                     return
                 case .timedOut:
                     guard !idle else { return debug("idle connection timed out") }
-                    debug("request timed out", ["reading": parser.isReadingHead ? "head" : "body"])
-                    return await answerAndClose(status: 408, code: "timeout",
-                                                message: "the request did not arrive in time; send it promptly",
-                                                retry: .retry)
+                    let part: HTTPServerGeneratedError.RequestPart = parser.isReadingHead ? .head : .body
+                    debug("request timed out", ["reading": part.rawValue])
+                    return await answerAndClose(.requestTimeout(part))
                 case .stopped:
                     return
                 case .failed(let error):
@@ -81,8 +82,7 @@ struct HTTPConnection {
                 headStarted = .now()
             case .error(let error):
                 log(.info, "rejected malformed request", metadata(["status": String(error.status), "reason": error.code.rawValue]))
-                return await answerAndClose(status: error.status, code: error.code.rawValue,
-                                            message: error.message, retry: .stop)
+                return await answerAndClose(.malformedRequest(error))
             }
         }
     }
@@ -90,9 +90,7 @@ struct HTTPConnection {
     /// Answers a connection over the cap with 503 and closes it.
     func reject() async {
         defer { waiter.close() }
-        await answerAndClose(status: 503, code: "overloaded",
-                             message: "the server has too many connections; retry later",
-                             retry: .backoff, headers: [("Retry-After", "1")])
+        await answerAndClose(.connectionLimit)
     }
 
     /// Runs the responder and writes its answer; true when the connection stays open.
@@ -108,31 +106,36 @@ struct HTTPConnection {
                 "request_id": context.requestID, "method": request.method, "path": request.path,
                 "error": String(describing: error),
             ]))
-            response = HTTPResponse(status: 500, headers: ["Content-Type": HTTPErrorEnvelope.contentType],
-                                    body: HTTPErrorEnvelope.internalError)
+            response = configuration.generatedErrorResponder(.responderFailed)
         }
         let keepAlive = request.keepAlive && !response.requestsClose && !registry.isDraining
-        let serialized = response.serialize(keepAlive: keepAlive, peerVersion: request.version,
-                                            isHeadRequest: request.method == "HEAD")
-        if !serialized.droppedHeaderNames.isEmpty {
-            log(.warning, "dropped invalid response header fields", metadata([
-                "request_id": context.requestID, "names": serialized.droppedHeaderNames.joined(separator: ","),
-            ]))
-        }
+        let bytes = serialize(response, keepAlive: keepAlive, peerVersion: request.version,
+                              isHeadRequest: request.method == "HEAD", about: ["request_id": context.requestID])
         log(.debug, "request served", metadata([
             "request_id": context.requestID, "method": request.method, "path": request.path,
             "status": String(response.status),
         ]))
-        guard await write(serialized.bytes) else { return false }
+        guard await write(bytes) else { return false }
         return keepAlive
     }
 
-    /// Writes a server-generated error with `Connection: close`, half-closes and lingers.
-    private func answerAndClose(status: Int, code: String, message: String, retry: HTTPRetryAdvice,
-                                headers: [(String, String)] = []) async {
-        let error = HTTPError(status: status, code: code, message: message, retry: retry, headers: headers)
-        guard await write(error.response().serialize(keepAlive: false).bytes) else { return }
+    /// Writes the configured response for a server-generated error with `Connection: close`,
+    /// half-closes and lingers.
+    private func answerAndClose(_ error: HTTPServerGeneratedError) async {
+        let response = configuration.generatedErrorResponder(error)
+        guard await write(serialize(response, keepAlive: false, about: ["generated": error.description])) else { return }
         await linger()
+    }
+
+    /// The wire form of `response`; header fields it had to drop are logged with `about`.
+    private func serialize(_ response: HTTPResponse, keepAlive: Bool, peerVersion: HTTPVersion = .http1_1,
+                           isHeadRequest: Bool = false, about: [String: String]) -> [UInt8] {
+        let serialized = response.serialize(keepAlive: keepAlive, peerVersion: peerVersion, isHeadRequest: isHeadRequest)
+        if !serialized.droppedHeaderNames.isEmpty {
+            log(.warning, "dropped invalid response header fields",
+                metadata(about.merging(["names": serialized.droppedHeaderNames.joined(separator: ",")]) { own, _ in own }))
+        }
+        return serialized.bytes
     }
 
     /// Half-closes, then reads and discards until the peer closes, `lingerTimeout` passes or

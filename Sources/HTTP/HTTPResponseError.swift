@@ -74,7 +74,8 @@ public struct HTTPError: HTTPResponseError, Sendable, CustomStringConvertible {
     public var description: String { "HTTPError(\(status) \(code)): \(publicMessage)" }
 }
 
-/// The JSON error body the server writes for errors it raises itself.
+/// The JSON error body the server writes for errors it raises itself, unless
+/// `HTTPServerConfiguration.generatedErrorResponder` says otherwise.
 public enum HTTPErrorEnvelope {
     public static let contentType = "application/json"
 

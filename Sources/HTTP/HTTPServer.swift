@@ -12,10 +12,13 @@ import Glibc
 /// beats a thread per connection (256 parked threads, no async responders) and keeps every
 /// timeout a single deadline per wait.
 ///
-/// Cap: connections beyond `maxConnections` are accepted, answered `503` with `Retry-After: 1`
-/// and `Connection: close`, and closed, so clients learn to back off instead of hanging in the
+/// Cap: connections beyond `maxConnections` are accepted, answered `503` (by default with
+/// `Retry-After: 1`) and `Connection: close`, and closed, so clients learn to back off instead of hanging in the
 /// backlog. At most another `maxConnections` such answers are in flight; past that new
 /// connections are closed at once.
+///
+/// Responses the server makes up itself (parse errors, timeouts, the cap's 503, a 500 for a
+/// responder's unexpected error) come from `configuration.generatedErrorResponder`.
 ///
 /// Shutdown (`shutdown()`, or cancelling `run()`): stop accepting and close the listening socket
 /// (new connections are refused); idle connections close; in-flight requests finish and their

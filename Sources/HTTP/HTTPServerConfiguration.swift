@@ -38,6 +38,13 @@ public struct HTTPServerConfiguration: Sendable {
     public var lingerTimeout: Duration = .seconds(1)
     /// `listen(2)` backlog.
     public var backlog: Int32 = 128
+    /// Builds every response the server writes on its own — parse errors, 408 timeouts, the
+    /// 503 over the connection cap, the 500 for a responder's unexpected error — so an
+    /// application can give them its protocol's headers and error bodies. Called on the
+    /// connection's task; keep it quick and non-blocking. The server still writes
+    /// `Content-Length` and `Connection` (see `HTTPServerGeneratedError`). The default keeps the
+    /// module's own JSON envelope (`HTTPServerGeneratedError.defaultResponse`).
+    public var generatedErrorResponder: HTTPGeneratedErrorResponder = HTTPServerGeneratedError.defaultResponder
 
     public init(address: Address) {
         self.address = address

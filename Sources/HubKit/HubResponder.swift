@@ -14,8 +14,9 @@ import Toolkit
 ///    `internal` with no internal text, logged with the request id and the error's type and
 ///    code only (never content).
 /// 3. Bodies are gzipped per `ContentCoding` when the client accepts it.
-/// Responses the HTTP server writes itself (parse errors, 408, 413 over the body limit, 503
-/// over the connection cap) bypass this type; see the HTTP module.
+/// 4. Responses the HTTP server writes itself (parse errors, 408, 413 over the body limit, 503
+///    over the connection cap) come from `generatedErrorResponder`: the same headers as 1 and
+///    the spec's envelope (`HubWireError.init(generated:)` maps each case to a code).
 struct HubResponder: HTTPResponder {
     let router: Router
     let log: Logger
@@ -38,10 +39,28 @@ struct HubResponder: HTTPResponder {
             log.error("request failed", ["request_id": context.requestID, "path": request.path] + Self.describe(error))
             response = HubWireError(.internalError).response()
         }
-        response.headers.set(name: RequestSigning.protocolHeader, value: RequestSigning.protocolVersion)
-        response.headers.set(name: RequestSigning.hubTimeHeader, value: String(clock()))
+        Self.stampProtocolHeaders(&response, now: clock())
         ContentCoding.compress(&response, acceptEncoding: request.headers["Accept-Encoding"])
         return response
+    }
+
+    /// The hook for `HTTPServerConfiguration.generatedErrorResponder`: the spec's error for
+    /// each case (`HubWireError.init(generated:)`) under the HTTP server's own status (408 stays
+    /// 408, 431 stays 431: the body's code and retry tell the node what to do), with
+    /// `FS-Protocol` and `FS-Hub-Time` from `clock`. Not compressed: the request is unknown.
+    static func generatedErrorResponder(clock: @escaping @Sendable () -> UInt64) -> HTTPGeneratedErrorResponder {
+        { error in
+            var response = HubWireError(generated: error).response()
+            response.status = error.status
+            stampProtocolHeaders(&response, now: clock())
+            return response
+        }
+    }
+
+    /// Sets `FS-Protocol: 1` and `FS-Hub-Time: <now>` (ms), as every hub response carries.
+    static func stampProtocolHeaders(_ response: inout HTTPResponse, now: UInt64) {
+        response.headers.set(name: RequestSigning.protocolHeader, value: RequestSigning.protocolVersion)
+        response.headers.set(name: RequestSigning.hubTimeHeader, value: String(now))
     }
 
     /// Log metadata for an unexpected error: its type and code, never its message (which

@@ -52,7 +52,9 @@ public struct HubServer: Sendable {
         let responder = HubResponder(router: endpoints.router(), log: log, clock: clock)
         let server: HTTPServer
         do {
-            server = try HTTPServer(configuration: settings.serverConfiguration, responder: responder, log: httpLog)
+            var configuration = settings.serverConfiguration
+            configuration.generatedErrorResponder = HubResponder.generatedErrorResponder(clock: clock)
+            server = try HTTPServer(configuration: configuration, responder: responder, log: httpLog)
         } catch {
             throw HubError(.listen, "cannot listen on \(settings.address): \(error.message)",
                            hint: "choose another address with --listen or --unix, or stop what is using it")

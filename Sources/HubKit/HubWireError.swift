@@ -56,3 +56,42 @@ public struct HubWireError: HTTPResponseError, Sendable, Equatable, CustomString
         }
     }
 }
+
+extension HubWireError {
+    /// The spec's error (§11) for a response the HTTP server makes up itself, so a node that
+    /// obeys `retry` does the right thing. The HTTP status stays the server's (see
+    /// `HubResponder.generatedErrorResponder`); the body's code and retry follow this table:
+    ///
+    /// | case | status | code | retry |
+    /// |---|---|---|---|
+    /// | body over `max_body_bytes` (`bodyTooLarge`) | 413 | `too_large` | now (halve the batch) |
+    /// | any other parse error | 400, 411, 414, 417, 431, 501, 505 | `malformed` | stop |
+    /// | head or body late (`requestTimeout`) | 408 | `unavailable` | backoff |
+    /// | over `max_connections` (`connectionLimit`) | 503 | `unavailable` | backoff, `Retry-After: 5` |
+    /// | responder's unexpected error (`responderFailed`) | 500 | `internal` | backoff |
+    ///
+    /// Decisions the spec does not spell out yet (§11.1 has no code for them; §15 forbids new
+    /// codes within v1):
+    /// 1. A timeout gets `unavailable`: like a transport timeout (§11.2) it calls for `backoff`,
+    ///    and `unavailable` is the only backoff code that is not a hub failure (`internal`) or a
+    ///    rate limit (`rate_limited`). The status stays 408, an honest HTTP answer.
+    /// 2. A request our own client sent that HTTP cannot parse is a bug in fieldnode (or a
+    ///    proxy in between), never a passing condition: `malformed` with its spec advice `stop`,
+    ///    as for a body that fails decoding. Its status stays the HTTP one (414, 431, 505…).
+    /// 3. Headers over the limit (431) are `malformed`, not `too_large`: halving a batch cannot
+    ///    shrink them, so `now` would only loop.
+    init(generated error: HTTPServerGeneratedError) {
+        switch error {
+        case .malformedRequest(let parse) where parse.code == .bodyTooLarge:
+            self.init(.tooLarge)
+        case .malformedRequest(let parse):
+            self.init(.malformed, "The hub could not parse the HTTP request (\(parse.code.rawValue): \(parse.message)); fieldnode or a proxy in between must be fixed.")
+        case .requestTimeout:
+            self.init(.unavailable, "The request did not reach the hub in time (slow or broken link); retry later.")
+        case .connectionLimit:
+            self.init(.unavailable, "The hub is serving too many connections; retry later.")
+        case .responderFailed:
+            self.init(.internalError)
+        }
+    }
+}
