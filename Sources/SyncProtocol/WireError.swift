@@ -2,7 +2,7 @@
 public enum Retry: String, Sendable, CaseIterable {
     /// Retry at once, after the adjustment the code prescribes (smaller batch, new counter, cursor 0).
     case now
-    /// Retry later with exponential backoff (start 5 s, double, cap 15 min, ±20 % jitter).
+    /// Retry later with exponential backoff and full jitter (ceiling 5 s doubling, cap 5 min; spec §11.2).
     case backoff
     /// Do not retry automatically; tell the operator.
     case stop
