@@ -77,6 +77,16 @@ public struct UnixSignals: AsyncSequence, Sendable {
     public static func ignore(_ signal: UnixSignal) {
         _ = Glibc.signal(signal.rawValue, SIG_IGN)
     }
+
+    /// Clears the signal mask this process inherited. A program started from a thread that
+    /// blocks SIGTERM (a test runner, some supervisors) would otherwise never see SIGTERM or
+    /// SIGINT, and `systemctl stop` would have to kill it. Call first thing in `main`; the
+    /// corresponding C function is `pthread_sigmask(SIG_SETMASK, …)`.
+    public static func unblockAll() {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        _ = pthread_sigmask(SIG_SETMASK, &empty, nil)
+    }
 }
 
 extension UnixSignals {
