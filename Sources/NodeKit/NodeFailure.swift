@@ -1,4 +1,5 @@
 import SQLite
+import SyncClient
 import SyncEngine
 import Toolkit
 
@@ -14,8 +15,25 @@ enum NodeFailure {
             return NodeError(error.cliError)
         case let error as CLIError:
             return NodeError(error)
+        case let error as SyncClientError:
+            return describe(error)
         default:
             return .internal("internal error: \(error)")
+        }
+    }
+
+    /// Sync failures: the client's message says what happened; the hint says what to do. Only a
+    /// broken internal rule is an internal error.
+    static func describe(_ error: SyncClientError) -> NodeError {
+        switch (error.code, error.retry) {
+        case (.internalError, _):
+            return .internal("internal error: \(error.message)")
+        case (_, .reenroll):
+            return .user(error.message, hint: "enroll this laptop again with a new token: fieldnode enroll --hub URL --token TOKEN")
+        case (_, .stop):
+            return .user(error.message, hint: "nothing is retried automatically; ask the hub admin, then run the command again")
+        default:
+            return .user(error.message, hint: "queued reports stay safe on this laptop; the next sync (or the daemon) sends them")
         }
     }
 
