@@ -19,6 +19,9 @@ final class MergeContext {
     /// Scope per entity: a scope policy depends only on (collection, entity), so it is computed
     /// once per entity and batch.
     private var entityScopes: [EntityName: Int64] = [:]
+    /// The last entity seen: a batch carries each record's ops one after another, so this saves
+    /// hashing two long strings per op.
+    private var last: (collection: String, entity: String, id: Int64?, scope: Int64?)?
     private var spans: [Int64: (first: UInt64, last: UInt64)] = [:]
 
     struct EntityName: Hashable {
@@ -106,6 +109,17 @@ final class MergeContext {
 
     /// The entity's integer id, creating its row on first sight.
     func entityID(_ collection: String, _ entity: String, hlc: HLC) throws -> Int64 {
+        if let last, let id = last.id, last.entity == entity, last.collection == collection { return id }
+        let id = try lookUpEntityID(collection, entity, hlc: hlc)
+        if let l = last, l.entity == entity, l.collection == collection {
+            last = (collection, entity, id, l.scope)
+        } else {
+            last = (collection, entity, id, nil)
+        }
+        return id
+    }
+
+    private func lookUpEntityID(_ collection: String, _ entity: String, hlc: HLC) throws -> Int64 {
         let name = EntityName(collection: collection, entity: entity)
         if let id = entityIDs[name] { return id }
         let id: Int64
@@ -148,12 +162,21 @@ final class MergeContext {
         if !merged {
             scope = Self.quarantineScope
         } else if store.role == .hub {
-            let name = EntityName(collection: op.collection, entity: op.entity)
-            if let cached = entityScopes[name] {
+            if let last, let cached = last.scope, last.entity == op.entity, last.collection == op.collection {
                 scope = cached
             } else {
-                scope = try scopeID(store.options.scopePolicy.scope(op))
-                entityScopes[name] = scope
+                let name = EntityName(collection: op.collection, entity: op.entity)
+                if let cached = entityScopes[name] {
+                    scope = cached
+                } else {
+                    scope = try scopeID(store.options.scopePolicy.scope(op))
+                    entityScopes[name] = scope
+                }
+                if let l = last, l.entity == op.entity, l.collection == op.collection {
+                    last = (op.collection, op.entity, l.id, scope)
+                } else {
+                    last = (op.collection, op.entity, nil, scope)
+                }
             }
         } else {
             scope = try scopeID(ScopePolicy.local)
