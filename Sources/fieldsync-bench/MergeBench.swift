@@ -1,5 +1,4 @@
 import Foundation
-import SQLite
 import SyncEngine
 import SyncProtocol
 
@@ -59,42 +58,9 @@ enum MergeBench {
             for batch in decoded { _ = try hub.apply(batch) }
         }
 
-        let plainPath = Bench.scratch("plain.sqlite")
-        defer { Bench.remove(plainPath) }
-        let db = try Database(path: plainPath, options: DatabaseOptions(synchronous: .full))
-        try db.execute("""
-            CREATE TABLE plain(origin BLOB NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,
-                               collection TEXT NOT NULL, entity TEXT NOT NULL, field TEXT, value ANY) STRICT
-            """)
-        let plainSeconds = try Bench.time {
-            for batch in decoded {
-                try db.inTransaction(.immediate) {
-                    let insert = try db.cachedStatement("INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?, ?)")
-                    for op in batch {
-                        var field: DatabaseValue = .null, value: DatabaseValue = .null
-                        switch op.action {
-                        case .set(let f, let v, _, _): field = .text(f); value = plainValue(v)
-                        case .add(let f, let v), .remove(let f, let v, _): field = .text(f); value = plainValue(v)
-                        case .exist(let cl): value = .integer(Int64(cl))
-                        }
-                        try insert.execute([.blob(op.origin.bytes), .integer(Int64(op.seq)), .integer(Int64(op.hlc.rawValue)),
-                                            .text(op.collection), .text(op.entity), field, value])
-                    }
-                }
-            }
-        }
+        let plain = try PlainTable(synchronous: .full)
+        defer { Bench.remove(plain.path) }
+        let plainSeconds = try Bench.time { try plain.insert(decoded) }
         return Result(ops: ops.count, mergeSeconds: mergeSeconds, plainSeconds: plainSeconds, decodeSeconds: decodeSeconds)
-    }
-
-    static func plainValue(_ v: Value) -> DatabaseValue {
-        switch v {
-        case .null: return .null
-        case .bool(let b): return .integer(b ? 1 : 0)
-        case .int(let i): return .integer(i)
-        case .double(let d): return .real(d)
-        case .string(let s): return .text(s)
-        case .bytes(let b): return .blob(b)
-        case .sealed(let s): return .blob(s.ciphertext)
-        }
     }
 }
