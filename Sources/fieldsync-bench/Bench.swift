@@ -57,7 +57,7 @@ enum Bench {
 
     /// One figure: label, value, baseline, ratio (nil: no baseline, printed `-`).
     static func row(_ label: String, _ value: String, _ baseline: String, _ ratio: Double?) {
-        let padded = label.padding(toLength: 46, withPad: " ", startingAt: 0)
+        let padded = label.padding(toLength: 56, withPad: " ", startingAt: 0)
         let ratioText = ratio.map { String(format: "%.2fx", $0) } ?? "-"
         print("\(padded) \(value.padding(toLength: 12, withPad: " ", startingAt: 0)) \(baseline.padding(toLength: 12, withPad: " ", startingAt: 0)) \(ratioText)")
     }
@@ -65,7 +65,7 @@ enum Bench {
     static func header(_ title: String) {
         print("")
         print("== \(title)")
-        print("figure".padding(toLength: 46, withPad: " ", startingAt: 0) + " value        baseline     ratio")
+        print("figure".padding(toLength: 56, withPad: " ", startingAt: 0) + " value        baseline     ratio")
     }
 
     /// `body` over every item, at most `limit` at a time; results in item order.

@@ -1,3 +1,4 @@
+import JSON
 import NodeKit
 import SyncEngine
 import SyncProtocol
@@ -17,9 +18,13 @@ enum WireBench {
     struct Result {
         let sample: String
         let ops: Int
+        /// The frame `BatchCodec.encode(ops, compress: true)`, and without compression.
         let frameBytes: Int
+        let uncompressedFrameBytes: Int
         let sentBytes: Int
         let intakeGzipBytes: Int
+        /// gzip of the canonical stored form (`toJSON()`, compact): no identifiers, no whitespace.
+        let canonicalGzipBytes: Int
     }
 
     /// The body `HubClient` sends for `frame` (the gzip rule above).
@@ -38,8 +43,10 @@ enum WireBench {
             // One push carries them all (a report is far below 500 ops and 256 KiB), so the
             // session's batch splitting does not apply.
             let frame = BatchCodec.encode(ops, compress: true)
-            return Result(sample: sample.name, ops: ops.count, frameBytes: frame.count, sentBytes: bodyAsSent(frame).count,
-                          intakeGzipBytes: Zlib.compress(sample.bytes, format: .gzip).count)
+            return Result(sample: sample.name, ops: ops.count, frameBytes: frame.count,
+                          uncompressedFrameBytes: BatchCodec.encode(ops, compress: false).count, sentBytes: bodyAsSent(frame).count,
+                          intakeGzipBytes: Zlib.compress(sample.bytes, format: .gzip).count,
+                          canonicalGzipBytes: Zlib.compress(JSON.encodeBytes(sample.report.toJSON()), format: .gzip).count)
         }
     }
 }
