@@ -9,6 +9,8 @@ struct BenchError: Error, CustomStringConvertible {
         case hub
         /// The simulated nodes did not converge with the hub.
         case convergence
+        /// A measured store does not hold what the benchmark wrote.
+        case mismatch
     }
 
     let code: Code

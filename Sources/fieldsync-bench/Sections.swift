@@ -6,8 +6,8 @@ enum Sections {
     /// Issue 2: reports saved per second, one a transaction and batched, vs plain inserts.
     static func write(_ samples: Samples, _ options: BenchOptions) throws {
         let runs = options.repetitions
-        Bench.header("write: reports saved through NodeReports on a node store (synchronous=FULL), best of \(runs)")
-        let single = try WriteBench.run(samples: samples, reports: options.quick ? 30 : 150, perTransaction: 1, runs: runs)
+        Bench.header("write: reports saved through NodeReports on a node store (synchronous=FULL), best of \(runs) (1/tx: \(runs + 2))")
+        let single = try WriteBench.run(samples: samples, reports: options.quick ? 40 : 300, perTransaction: 1, runs: runs + 2)
         Bench.row("1 report/tx (\(single.reports) reports, \(single.ops) ops) vs plain", Bench.rate(single.reports, single.storeSeconds),
                   Bench.rate(single.reports, single.plainSeconds), single.storeSeconds / single.plainSeconds)
         let batch = options.quick ? 50 : 100
@@ -38,8 +38,9 @@ enum Sections {
     static func endToEnd(_ samples: Samples, _ options: BenchOptions) async throws {
         let nodes = options.nodeCount, each = options.reportsEach, concurrency = 8
         Bench.header("e2e: \(nodes) nodes x \(each) reports to the missionhub binary on loopback, \(concurrency) syncing at a time")
-        let r = try await EndToEndBench.run(samples: samples, nodes: nodes, reportsPerNode: each, concurrency: concurrency)
-        Bench.row("reports/s at the hub vs local saves (\(each)/tx)", Bench.rate(r.reports, r.convergeSeconds),
+        let r = try await EndToEndBench.run(samples: samples, nodes: nodes, reportsPerNode: each, concurrency: concurrency,
+                                                runs: options.repetitions)
+        Bench.row("reports/s at the hub vs local saves (\(each)/tx, best of \(options.repetitions))", Bench.rate(r.reports, r.convergeSeconds),
                   Bench.rate(r.reports, r.localSeconds), r.convergeSeconds / r.localSeconds)
         Bench.row("time to converge (\(r.reports) reports, \(r.rounds) round\(r.rounds == 1 ? "" : "s"))", Bench.duration(r.convergeSeconds),
                   Bench.duration(r.localSeconds), r.convergeSeconds / r.localSeconds)

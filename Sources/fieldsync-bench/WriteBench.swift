@@ -63,8 +63,9 @@ enum WriteBench {
             })
             let groups = try groupedOps(store, perTransaction: perTransaction)
             ops = groups.reduce(0) { $0 + $1.count }
-            guard groups.count == (count + perTransaction - 1) / perTransaction else {
-                throw BenchError(.convergence, "the store holds \(groups.count) report groups, expected \(count / perTransaction); the write path changed, update WriteBench")
+            let expected = (count + perTransaction - 1) / perTransaction
+            guard groups.count == expected else {
+                throw BenchError(.mismatch, "the store holds \(groups.count) transactions' worth of reports, expected \(expected); the write path changed, update WriteBench")
             }
             let plain = try PlainTable(synchronous: .full)
             defer { Bench.remove(plain.path) }

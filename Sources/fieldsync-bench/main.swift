@@ -20,8 +20,9 @@ print("fieldsync-bench \(options.quick ? "(quick) " : "")— \(ProcessInfo.proce
 
 do {
     if options.runs(.merge) {
-        Bench.header("merge: ops from batches into an on-disk store (synchronous=FULL, 1000 ops per transaction)")
-        let merge = try MergeBench.run(reports: options.quick ? 400 : 4000, batchSize: 1000)
+        let runs = options.repetitions
+        Bench.header("merge: ops from batches into an on-disk store (synchronous=FULL, 1000 ops per transaction), best of \(runs)")
+        let merge = try MergeBench.best(of: runs, reports: options.quick ? 400 : 4000, batchSize: 1000)
         Bench.row("ops merged (\(merge.ops) ops) vs plain inserts", Bench.rate(merge.ops, merge.mergeSeconds),
                   Bench.rate(merge.ops, merge.plainSeconds), merge.mergeSeconds / merge.plainSeconds)
         Bench.row("batch decode", Bench.rate(merge.ops, merge.decodeSeconds), "-", nil)
