@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(name: "fieldnode", dependencies: ["NodeKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "missionhub", dependencies: ["HubKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "fieldsync-bench",
-                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel"],
+                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "SyncClient", "SyncProtocol", "JSON", "Zlib"],
                           swiftSettings: strict),
 
         // Tests (Swift Testing).

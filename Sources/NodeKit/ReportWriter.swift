@@ -10,36 +10,50 @@ enum ReportWriter {
 
     /// Stores a new report with a fresh id and reference code; returns both.
     static func create(_ report: ReportIntake, in node: FieldNode) throws -> (ref: String, id: String) {
-        guard report.mission == node.mission else {
-            throw NodeError.user("the report is for mission \(report.mission) but this node records reports for mission \(node.mission); nothing was saved",
-                                 hint: "set \"mission\": \"\(node.mission)\" in the report")
+        try create(report, store: node.store, mission: node.mission)
+    }
+
+    /// Stores a new report in `store`, a node store recording reports for `mission`, in one transaction.
+    static func create(_ report: ReportIntake, store: Store, mission: String) throws -> (ref: String, id: String) {
+        try checkMission(report, mission: mission)
+        return try store.write { tx in try insert(report, tx: tx, owner: store.nodeID) }
+    }
+
+    /// Refuses a report for another mission than the node's.
+    static func checkMission(_ report: ReportIntake, mission: String) throws {
+        guard report.mission == mission else {
+            throw NodeError.user("the report is for mission \(report.mission) but this node records reports for mission \(mission); nothing was saved",
+                                 hint: "set \"mission\": \"\(mission)\" in the report")
         }
+    }
+
+    /// Writes a new report owned by `owner` inside `tx`: a fresh id, an unused reference code,
+    /// its fields, sets and derived values.
+    static func insert(_ report: ReportIntake, tx: WriteTransaction, owner: NodeID) throws -> (ref: String, id: String) {
         let collection = FieldNode.reports
-        return try node.store.write { tx in
-            var generator = SystemRandomNumberGenerator()
-            var ref: String?
-            for _ in 0..<maxReferenceAttempts {
-                let candidate = ReferenceCode.generate(mission: report.mission, using: &generator).description
-                if try tx.entity(collection: collection, ref: candidate) == nil {
-                    ref = candidate
-                    break
-                }
+        var generator = SystemRandomNumberGenerator()
+        var ref: String?
+        for _ in 0..<maxReferenceAttempts {
+            let candidate = ReferenceCode.generate(mission: report.mission, using: &generator).description
+            if try tx.entity(collection: collection, ref: candidate) == nil {
+                ref = candidate
+                break
             }
-            guard let ref else {
-                throw NodeError.internal("could not find an unused reference code after \(maxReferenceAttempts) tries")
-            }
-            let id = EntityID.make(owner: node.store.nodeID)
-            try tx.create(collection, id)
-            try tx.set(collection, id, StoredReport.Field.ref, .string(ref))
-            for (path, value) in report.fields() where value != .null {
-                try tx.set(collection, id, path, value.storeValue)
-            }
-            for (path, elements) in report.sets() {
-                for element in elements { try tx.add(collection, id, path, .string(element)) }
-            }
-            try writeDerived(report, id: id, tx: tx)
-            return (ref, id)
         }
+        guard let ref else {
+            throw NodeError.internal("could not find an unused reference code after \(maxReferenceAttempts) tries")
+        }
+        let id = EntityID.make(owner: owner)
+        try tx.create(collection, id)
+        try tx.set(collection, id, StoredReport.Field.ref, .string(ref))
+        for (path, value) in report.fields() where value != .null {
+            try tx.set(collection, id, path, value.storeValue)
+        }
+        for (path, elements) in report.sets() {
+            for element in elements { try tx.add(collection, id, path, .string(element)) }
+        }
+        try writeDerived(report, id: id, tx: tx)
+        return (ref, id)
     }
 
     /// Sets the derived values (no op is recorded for a value that does not change).

@@ -7,8 +7,11 @@ enum Bench {
         let clock = ContinuousClock()
         let start = clock.now
         try body()
-        let elapsed = clock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return seconds(clock.now - start)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// The best of `runs` timings: the least disturbed by other work on the machine.
@@ -18,10 +21,20 @@ enum Bench {
         return best
     }
 
-    static func scratch(_ name: String) -> String {
+    /// This executable's path, symlinks resolved (`.build/release` is a link).
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// A fresh empty directory under the temp dir.
+    static func scratchDirectory() -> String {
         let dir = NSTemporaryDirectory() + "fieldsync-bench-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir + "/" + name
+        return dir
+    }
+
+    static func scratch(_ name: String) -> String {
+        scratchDirectory() + "/" + name
     }
 
     static func remove(_ path: String) {
@@ -34,14 +47,46 @@ enum Bench {
         return r >= 10_000 ? String(format: "%.0fk/s", r / 1000) : String(format: "%.0f/s", r)
     }
 
-    static func row(_ label: String, _ value: String, _ baseline: String, _ ratio: Double) {
-        let padded = label.padding(toLength: 46, withPad: " ", startingAt: 0)
-        print("\(padded) \(value.padding(toLength: 12, withPad: " ", startingAt: 0)) \(baseline.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%.2fx", ratio))")
+    static func duration(_ seconds: Double) -> String {
+        seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+    }
+
+    static func kib(_ kib: Int) -> String {
+        String(format: "%.1f MiB", Double(kib) / 1024)
+    }
+
+    /// One figure: label, value, baseline, ratio (nil: no baseline, printed `-`).
+    static func row(_ label: String, _ value: String, _ baseline: String, _ ratio: Double?) {
+        let padded = label.padding(toLength: 56, withPad: " ", startingAt: 0)
+        let ratioText = ratio.map { String(format: "%.2fx", $0) } ?? "-"
+        print("\(padded) \(value.padding(toLength: 12, withPad: " ", startingAt: 0)) \(baseline.padding(toLength: 12, withPad: " ", startingAt: 0)) \(ratioText)")
     }
 
     static func header(_ title: String) {
         print("")
         print("== \(title)")
-        print("figure".padding(toLength: 46, withPad: " ", startingAt: 0) + " value        baseline     ratio")
+        print("figure".padding(toLength: 56, withPad: " ", startingAt: 0) + " value        baseline     ratio")
+    }
+
+    /// `body` over every item, at most `limit` at a time; results in item order.
+    static func concurrently<Item: Sendable, Output: Sendable>(
+        _ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async -> Output
+    ) async -> [Output] {
+        await withTaskGroup(of: (Int, Output).self) { group in
+            var results = [Output?](repeating: nil, count: items.count)
+            var next = 0
+            func launch() {
+                guard next < items.count else { return }
+                let index = next, item = items[index]
+                next += 1
+                group.addTask { (index, await body(item)) }
+            }
+            for _ in 0..<min(max(1, limit), items.count) { launch() }
+            while let (index, output) = await group.next() {
+                results[index] = output
+                launch()
+            }
+            return results.compactMap { $0 }
+        }
     }
 }

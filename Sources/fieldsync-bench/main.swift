@@ -1,17 +1,38 @@
 import Foundation
 
 // fieldsync-bench: prints throughput figures next to a baseline measured in the same run.
-// Usage: fieldsync-bench [--quick]
-let quick = CommandLine.arguments.contains("--quick")
+// Ratios are figure / baseline of the timed cost (time or bytes): above 1 is slower or larger.
+//
+// Usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e] [--nodes N] [--reports-per-node M]
+//                        [--runs R] [--samples DIR]
+// The e2e section starts the `missionhub` found next to this executable: build both
+// (swift build -c release --product missionhub; swift build -c release --product fieldsync-bench).
 
-print("fieldsync-bench \(quick ? "(quick)" : "") — \(ProcessInfo.processInfo.activeProcessorCount) cores")
+let options: BenchOptions
+do {
+    options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n\(BenchOptions.usage)\n".utf8))
+    exit(64)
+}
+
+print("fieldsync-bench \(options.quick ? "(quick) " : "")— \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
 do {
-    Bench.header("merge: ops from batches into an on-disk store (synchronous=FULL, 1000 ops per transaction)")
-    let merge = try MergeBench.run(reports: quick ? 400 : 4000, batchSize: 1000)
-    Bench.row("ops merged (\(merge.ops) ops) vs plain inserts", Bench.rate(merge.ops, merge.mergeSeconds),
-              Bench.rate(merge.ops, merge.plainSeconds), merge.mergeSeconds / merge.plainSeconds)
-    Bench.row("batch decode", Bench.rate(merge.ops, merge.decodeSeconds), "-", 0)
+    if options.runs(.merge) {
+        let runs = options.repetitions
+        Bench.header("merge: ops from batches into an on-disk store (synchronous=FULL, 1000 ops per transaction), best of \(runs)")
+        let merge = try MergeBench.best(of: runs, reports: options.quick ? 400 : 4000, batchSize: 1000)
+        Bench.row("ops merged (\(merge.ops) ops) vs plain inserts", Bench.rate(merge.ops, merge.mergeSeconds),
+                  Bench.rate(merge.ops, merge.plainSeconds), merge.mergeSeconds / merge.plainSeconds)
+        Bench.row("batch decode", Bench.rate(merge.ops, merge.decodeSeconds), "-", nil)
+    }
+    if options.runs(.write) || options.runs(.wire) || options.runs(.e2e) {
+        let samples = try Samples.load(directory: options.samplesDirectory)
+        if options.runs(.write) { try Sections.write(samples, options) }
+        if options.runs(.wire) { try Sections.wire(samples) }
+        if options.runs(.e2e) { try await Sections.endToEnd(samples, options) }
+    }
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(70)

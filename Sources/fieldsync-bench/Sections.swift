@@ -1,0 +1,52 @@
+import Foundation
+
+/// Runs the sections of the benchmark on the given samples and prints their figures.
+@MainActor
+enum Sections {
+    /// Issue 2: reports saved per second, one a transaction and batched, vs plain inserts.
+    static func write(_ samples: Samples, _ options: BenchOptions) throws {
+        let runs = options.repetitions
+        Bench.header("write: reports saved through NodeReports on a node store (synchronous=FULL), best of \(runs) (1/tx: \(runs + 2))")
+        let single = try WriteBench.run(samples: samples, reports: options.quick ? 40 : 300, perTransaction: 1, runs: runs + 2)
+        Bench.row("1 report/tx (\(single.reports) reports, \(single.ops) ops) vs plain", Bench.rate(single.reports, single.storeSeconds),
+                  Bench.rate(single.reports, single.plainSeconds), single.storeSeconds / single.plainSeconds)
+        let batch = options.quick ? 50 : 100
+        let batched = try WriteBench.run(samples: samples, reports: options.quick ? 400 : 2000, perTransaction: batch, runs: runs)
+        Bench.row("\(batch) reports/tx (\(batched.reports) reports, \(batched.ops) ops) vs plain", Bench.rate(batched.reports, batched.storeSeconds),
+                  Bench.rate(batched.reports, batched.plainSeconds), batched.storeSeconds / batched.plainSeconds)
+    }
+
+    /// Issue 3: push bytes of one new report vs its intake JSON gzipped.
+    static func wire(_ samples: Samples) throws {
+        Bench.header("wire: push body bytes (as sent) of one new report vs gzip of its intake JSON (aim <= 1.2)")
+        let results = try WireBench.run(samples: samples)
+        for r in results {
+            Bench.row("\(r.sample.replacingOccurrences(of: ".json", with: "")) (\(r.ops) ops, \(r.uncompressedFrameBytes) B uncompressed)", "\(r.sentBytes) B", "\(r.intakeGzipBytes) B",
+                      Double(r.sentBytes) / Double(r.intakeGzipBytes))
+        }
+        let sent = Double(results.reduce(0) { $0 + $1.sentBytes }) / Double(results.count)
+        let gzip = Double(results.reduce(0) { $0 + $1.intakeGzipBytes }) / Double(results.count)
+        let meanRatio = results.reduce(0.0) { $0 + Double($1.sentBytes) / Double($1.intakeGzipBytes) } / Double(results.count)
+        Bench.row("mean of \(results.count) samples (mean of ratios)", String(format: "%.0f B", sent), String(format: "%.0f B", gzip), meanRatio)
+        // Context: the intake files carry identifiers and indentation the node never stores.
+        let canonical = Double(results.reduce(0) { $0 + $1.canonicalGzipBytes }) / Double(results.count)
+        let canonicalRatio = results.reduce(0.0) { $0 + Double($1.sentBytes) / Double($1.canonicalGzipBytes) } / Double(results.count)
+        Bench.row("mean vs gzip of the stored form (toJSON, compact)", String(format: "%.0f B", sent), String(format: "%.0f B", canonical), canonicalRatio)
+    }
+
+    /// Issue 4: N simulated nodes syncing with the real hub binary.
+    static func endToEnd(_ samples: Samples, _ options: BenchOptions) async throws {
+        let nodes = options.nodeCount, each = options.reportsEach, concurrency = 8
+        Bench.header("e2e: \(nodes) nodes x \(each) reports to the missionhub binary on loopback, \(concurrency) syncing at a time")
+        let r = try await EndToEndBench.run(samples: samples, nodes: nodes, reportsPerNode: each, concurrency: concurrency,
+                                                runs: options.repetitions)
+        Bench.row("reports/s at the hub vs local saves (\(each)/tx, best of \(options.repetitions))", Bench.rate(r.reports, r.convergeSeconds),
+                  Bench.rate(r.reports, r.localSeconds), r.convergeSeconds / r.localSeconds)
+        Bench.row("time to converge (\(r.reports) reports, \(r.rounds) round\(r.rounds == 1 ? "" : "s"))", Bench.duration(r.convergeSeconds),
+                  Bench.duration(r.localSeconds), r.convergeSeconds / r.localSeconds)
+        Bench.row("hub peak memory (VmHWM) vs idle after start", Bench.kib(r.peakKiB), Bench.kib(r.idleKiB),
+                  Double(r.peakKiB) / Double(r.idleKiB))
+        Bench.row("setup: node-local saves, 1 report/tx", Bench.rate(r.reports, r.nodeSaveSeconds), "-", nil)
+        if r.hubExit != 0 { print("note: missionhub exited with status \(r.hubExit) after SIGTERM") }
+    }
+}
