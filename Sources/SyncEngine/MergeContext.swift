@@ -156,8 +156,8 @@ final class MergeContext {
 
     /// Stores an op exactly once per (origin, seq). A second copy with the same bytes is a
     /// duplicate (idempotent redelivery); a second copy with different bytes is refused.
-    func insert(_ op: Op, merged: Bool, receivedAt: UInt64) throws -> InsertResult {
-        let body = OpCodec.encode(op)
+    func insert(_ op: Op, merged: Bool, receivedAt: UInt64, body encoded: [UInt8]? = nil) throws -> InsertResult {
+        let body = encoded ?? OpCodec.encode(op)
         let scope: Int64
         if !merged {
             scope = Self.quarantineScope

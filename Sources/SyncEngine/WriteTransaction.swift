@@ -14,6 +14,9 @@ public final class WriteTransaction {
     private let offset: Int64
     /// The ops this transaction created, in order.
     public private(set) var ops: [Op] = []
+    /// Entities this transaction created from nothing (no row before it), with the fields it has
+    /// written since: any other field of theirs has no heads and no tags, so no query is needed.
+    private var fresh: [MergeContext.EntityName: Set<String>] = [:]
 
     /// Names are short ASCII-ish identifiers; the codec enforces the same limits.
     static let maxNameBytes = 64
@@ -38,7 +41,17 @@ public final class WriteTransaction {
     public func create(_ collection: String, _ entity: String) throws {
         let length = try causalLength(collection, entity)
         guard length % 2 == 0 else { return }
+        let isNew = try context.existingEntityID(collection, entity) == nil
         try emit(collection, entity, .exist(causalLength: length + 1))
+        if isNew { fresh[MergeContext.EntityName(collection: collection, entity: entity)] = [] }
+    }
+
+    /// True when `field` of the entity certainly has no state yet (see `fresh`); records the
+    /// field as written from now on.
+    private func untouched(_ collection: String, _ entity: String, _ field: String) -> Bool {
+        let name = MergeContext.EntityName(collection: collection, entity: entity)
+        guard fresh[name] != nil else { return false }
+        return fresh[name]!.insert(field).inserted
     }
 
     /// Deletes a live entity. Its fields stay in the op log; the entity reads as deleted.
@@ -53,7 +66,7 @@ public final class WriteTransaction {
     /// register already holds, with nothing to resolve, records nothing.
     public func set(_ collection: String, _ entity: String, _ field: String, _ value: Value, rank: UInt32 = 0) throws {
         try validateName(field, "field")
-        let heads = try Reader(db: db).heads(collection, entity, field)
+        let heads = untouched(collection, entity, field) ? [] : try Reader(db: db).heads(collection, entity, field)
         if heads.count == 1, let only = heads.first, only.value == value, only.rank == rank { return }
         try emit(collection, entity, .set(field: field, value: value, rank: rank, supersedes: heads.map(\.id).sorted()))
     }
@@ -61,13 +74,14 @@ public final class WriteTransaction {
     /// Adds an element to a set field (no op when it is already present).
     public func add(_ collection: String, _ entity: String, _ field: String, _ element: Value) throws {
         try validateName(field, "field")
-        if try !Reader(db: db).tags(collection, entity, field, element).isEmpty { return }
+        if !untouched(collection, entity, field), try !Reader(db: db).tags(collection, entity, field, element).isEmpty { return }
         try emit(collection, entity, .add(field: field, element: element))
     }
 
     /// Removes an element from a set field: removes the tags seen here, so a concurrent add wins.
     public func remove(_ collection: String, _ entity: String, _ field: String, _ element: Value) throws {
         try validateName(field, "field")
+        if untouched(collection, entity, field) { return }
         let tags = try Reader(db: db).tags(collection, entity, field, element)
         guard !tags.isEmpty else { return }
         try emit(collection, entity, .remove(field: field, element: element, tags: tags))
@@ -105,12 +119,13 @@ public final class WriteTransaction {
         let hlc = clock.tick(wallMilliseconds: now())
         let op = OpCodec.normalized(Op(id: OpID(origin: store.nodeID, seq: nextSeq), hlc: hlc,
                                        collection: collection, entity: entity, action: action))
+        let body = OpCodec.encode(op)
         do {
-            try OpCodec.validate(op)
+            _ = try OpCodec.decode(body)   // the same checks a peer makes on receipt
         } catch {
             throw StoreError(.invalidWrite, "cannot record this change: \(error)")
         }
-        _ = try context.insert(op, merged: true, receivedAt: now())
+        _ = try context.insert(op, merged: true, receivedAt: now(), body: body)
         try context.merge(op)
         nextSeq += 1
         ops.append(op)
