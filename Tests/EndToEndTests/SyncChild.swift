@@ -19,7 +19,7 @@ final class SyncChild: Sendable {
 
     /// Starts `binary ARGS`, logging to `logPath` (appended).
     static func start(name: String, binary: String, arguments: [String], logPath: String) async throws -> SyncChild {
-        let process = try await SyncProcess.offload {
+        let process = try await blocking {
             try SyncProcess.launch(binary, arguments, stdout: logPath, stderr: logPath)
         }
         return SyncChild(name: name, logPath: logPath, process: process)
@@ -44,7 +44,7 @@ final class SyncChild: Sendable {
     @discardableResult
     func waitForLog(_ needle: String, count: Int = 1, timeout: Double = 20,
                     then action: (@Sendable () -> Void)? = nil) async throws -> String {
-        try await SyncProcess.offload { [self] in
+        try await blocking { [self] in
             let deadline = Date().addingTimeInterval(timeout)
             while true {
                 let text = log
@@ -54,10 +54,10 @@ final class SyncChild: Sendable {
                 }
                 // One more read after the exit: the line may have come just before it.
                 if !process.isRunning, SyncProcess.readText(logPath) == text {
-                    throw SyncTestError("\(name) ended (status \(process.terminationStatus)) before logging '\(needle)' ×\(count); its log:\n\(text.suffix(3000))")
+                    throw ProcessTestError("\(name) ended (status \(process.terminationStatus)) before logging '\(needle)' ×\(count); its log:\n\(text.suffix(3000))")
                 }
                 if Date() >= deadline {
-                    throw SyncTestError("\(name) did not log '\(needle)' ×\(count) within \(timeout) s; its log:\n\(text.suffix(3000))")
+                    throw ProcessTestError("\(name) did not log '\(needle)' ×\(count) within \(timeout) s; its log:\n\(text.suffix(3000))")
                 }
                 usleep(2_000)
             }
@@ -72,7 +72,7 @@ final class SyncChild: Sendable {
     /// SIGKILL, then waits for the exit. Returns true when the kill is what ended it.
     @discardableResult
     func kill9() async throws -> Bool {
-        try await SyncProcess.offload { [self] in
+        try await blocking { [self] in
             sigkill()
             process.waitUntilExit()
             return process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
@@ -82,16 +82,11 @@ final class SyncChild: Sendable {
     /// SIGTERM, then waits up to `seconds` for a clean exit; a process still running then is
     /// killed. Returns whether it ended in time and its exit status.
     func terminate(within seconds: Double = 5) async throws -> (inTime: Bool, status: Int32, signalled: Bool) {
-        try await SyncProcess.offload { [self] in
+        try await blocking { [self] in
             if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-            let inTime = SyncProcess.waitForExit(process, seconds: seconds)
+            let inTime = waitForExit(process, seconds: seconds)
             return (inTime, process.terminationStatus, process.terminationReason == .uncaughtSignal)
         }
-    }
-
-    /// Waits up to `seconds` for the process to end by itself (killing it after that).
-    func waitForExit(seconds: Double) async throws -> Bool {
-        try await SyncProcess.offload { [self] in SyncProcess.waitForExit(process, seconds: seconds) }
     }
 
     /// SIGKILL and reap, synchronously (for deinit and cleanup).

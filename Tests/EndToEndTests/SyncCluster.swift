@@ -22,6 +22,8 @@ final class SyncCluster {
     private(set) var hub: SyncChild?
     /// The hub's port, fixed by its first start.
     private(set) var port = 0
+    /// Settings for `missionhub serve --config` (`key = value` lines), used from the next start.
+    var hubConfig: String?
     private var hubStarts = 0
     private var children: [SyncChild] = []
     private let fieldnode: String
@@ -38,7 +40,7 @@ final class SyncCluster {
         directory = NSTemporaryDirectory() + "fieldsync-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let initialised = try await hubCommand(["init", "--mission", mission])
-        guard initialised.succeeded else { throw SyncTestError("missionhub init failed: \(initialised)") }
+        guard initialised.succeeded else { throw ProcessTestError("missionhub init failed: \(initialised)") }
     }
 
     deinit {
@@ -56,23 +58,26 @@ final class SyncCluster {
     /// Starts `missionhub serve` on the cluster's port (an ephemeral one the first time) and
     /// waits for its `hub serving` line. A port still held by a killed hub is retried for 5 s.
     func startHub() async throws {
-        guard hub?.isRunning != true else { throw SyncTestError("the hub is already running") }
+        guard hub?.isRunning != true else { throw ProcessTestError("the hub is already running") }
+        var arguments = ["--data-dir", hubDir, "serve", "--listen", "127.0.0.1:\(port)"]
+        if let hubConfig {
+            try Data(hubConfig.utf8).write(to: URL(fileURLWithPath: directory + "/hub.conf"))
+            arguments += ["--config", directory + "/hub.conf"]
+        }
         let deadline = Date().addingTimeInterval(5)
         while true {
             hubStarts += 1
-            let child = try await SyncChild.start(
-                name: "hub#\(hubStarts)", binary: missionhub,
-                arguments: ["--data-dir", hubDir, "serve", "--listen", "127.0.0.1:\(port)"],
-                logPath: directory + "/hub-\(hubStarts).log")
+            let child = try await SyncChild.start(name: "hub#\(hubStarts)", binary: missionhub, arguments: arguments,
+                                                  logPath: directory + "/hub-\(hubStarts).log")
             hub = child
             do {
                 let log = try await child.waitForLog("hub serving address=127.0.0.1:", timeout: 20)
                 guard let line = log.split(separator: "\n").first(where: { $0.contains("hub serving address=") }),
                       let field = line.split(separator: " ").first(where: { $0.hasPrefix("address=") }),
                       let parsed = field.split(separator: ":").last.flatMap({ Int($0) }) else {
-                    throw SyncTestError("no port in the hub's log:\n\(log)")
+                    throw ProcessTestError("no port in the hub's log:\n\(log)")
                 }
-                guard port == 0 || parsed == port else { throw SyncTestError("the hub came up on \(parsed), not \(port)") }
+                guard port == 0 || parsed == port else { throw ProcessTestError("the hub came up on \(parsed), not \(port)") }
                 port = parsed
                 return
             } catch {
@@ -86,7 +91,7 @@ final class SyncCluster {
     /// SIGTERM to the hub; returns whether it stopped cleanly (exit 0 within 10 s).
     @discardableResult
     func stopHub() async throws -> Bool {
-        guard let hub else { throw SyncTestError("no hub to stop") }
+        guard let hub else { throw ProcessTestError("no hub to stop") }
         self.hub = nil
         let stopped = try await hub.terminate(within: 10)
         return stopped.inTime && stopped.status == 0 && !stopped.signalled
@@ -95,7 +100,7 @@ final class SyncCluster {
     /// SIGKILL to the hub (`kill -9`); returns whether the kill is what ended it.
     @discardableResult
     func killHub() async throws -> Bool {
-        guard let hub else { throw SyncTestError("no hub to kill") }
+        guard let hub else { throw ProcessTestError("no hub to kill") }
         self.hub = nil
         return try await hub.kill9()
     }
@@ -108,7 +113,7 @@ final class SyncCluster {
     /// `missionhub report list --json`.
     func hubReports() async throws -> [HubReport] {
         guard let rows = try await hubCommand(["report", "list", "--json"]).json().arrayValue else {
-            throw SyncTestError("missionhub report list --json is not an array")
+            throw ProcessTestError("missionhub report list --json is not an array")
         }
         return rows.map(HubReport.init)
     }
@@ -116,7 +121,7 @@ final class SyncCluster {
     /// `missionhub node list --json`, by name.
     func hubNodes() async throws -> [String: HubNode] {
         guard let rows = try await hubCommand(["node", "list", "--json"]).json().arrayValue else {
-            throw SyncTestError("missionhub node list --json is not an array")
+            throw ProcessTestError("missionhub node list --json is not an array")
         }
         return Dictionary(rows.map(HubNode.init).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -134,7 +139,7 @@ final class SyncCluster {
     func addNode(_ name: String, enroll: Bool = true, at url: String? = nil) async throws -> SyncNode {
         let created = SyncNode(name: name, dataDir: directory + "/node-" + name)
         let initialised = try await node(created, ["init", "--mission", mission, "--node-name", name])
-        guard initialised.succeeded else { throw SyncTestError("fieldnode init failed: \(initialised)") }
+        guard initialised.succeeded else { throw ProcessTestError("fieldnode init failed: \(initialised)") }
         if enroll { try await self.enroll(created, at: url ?? hubURL) }
         return created
     }
@@ -146,9 +151,9 @@ final class SyncCluster {
         let token = issued.stdout.split(separator: "\n").first {
             $0.hasPrefix("    ") && !$0.dropFirst(4).contains(" ") && !$0.dropFirst(4).isEmpty
         }.map { String($0.dropFirst(4)) }
-        guard issued.succeeded, let token else { throw SyncTestError("missionhub node enroll failed: \(issued)") }
+        guard issued.succeeded, let token else { throw ProcessTestError("missionhub node enroll failed: \(issued)") }
         let enrolled = try await self.node(node, ["enroll", "--hub", url, "--token", token])
-        guard enrolled.succeeded else { throw SyncTestError("fieldnode enroll failed: \(enrolled)") }
+        guard enrolled.succeeded else { throw ProcessTestError("fieldnode enroll failed: \(enrolled)") }
     }
 
     /// `fieldnode --data-dir NODE ARGS`.
@@ -165,11 +170,11 @@ final class SyncCluster {
     /// and returns the references the node printed.
     func addSamples(_ node: SyncNode, _ indices: [Int]) async throws -> [String] {
         let samples = Self.sampleFiles()
-        guard !samples.isEmpty else { throw SyncTestError("no sample reports in Deploy/samples") }
+        guard !samples.isEmpty else { throw ProcessTestError("no sample reports in Deploy/samples") }
         var refs: [String] = []
         for index in indices {
             let added = try await self.node(node, ["report", "add", "--json", samples[index % samples.count], "--output", "json"])
-            guard let ref = try added.json()["ref"]?.stringValue else { throw SyncTestError("no ref in \(added)") }
+            guard let ref = try added.json()["ref"]?.stringValue else { throw ProcessTestError("no ref in \(added)") }
             refs.append(ref)
         }
         return refs
@@ -179,16 +184,16 @@ final class SyncCluster {
     /// printed references.
     func burst(_ node: SyncNode, count: Int, seed: UInt64) async throws -> [String] {
         let burst = try await self.node(node, ["debug", "burst", "--count", "\(count)", "--seed", "\(seed)"], timeout: 60)
-        guard burst.succeeded else { throw SyncTestError("debug burst failed: \(burst)") }
+        guard burst.succeeded else { throw ProcessTestError("debug burst failed: \(burst)") }
         let refs = burst.stdout.split(separator: "\n").map(String.init)
-        guard refs.count == count else { throw SyncTestError("debug burst printed \(refs.count) refs, not \(count)") }
+        guard refs.count == count else { throw ProcessTestError("debug burst printed \(refs.count) refs, not \(count)") }
         return refs
     }
 
     /// `fieldnode report list --json`.
     func reports(_ node: SyncNode) async throws -> [NodeReport] {
         guard let rows = try await self.node(node, ["report", "list", "--json"]).json().arrayValue else {
-            throw SyncTestError("fieldnode report list --json is not an array")
+            throw ProcessTestError("fieldnode report list --json is not an array")
         }
         return rows.map(NodeReport.init)
     }
@@ -198,17 +203,23 @@ final class SyncCluster {
         try await self.node(node, ["status", "--json"]).json()
     }
 
-    /// Starts `fieldnode daemon --interval 1s [--config FILE]` for `node`, logging to
-    /// `<dir>/daemon-NAME-N.log`; the cluster kills it at the end if the test did not.
+    /// Starts `fieldnode daemon --interval 1s [--config FILE]` for `node`.
     func startDaemon(_ node: SyncNode, config: String? = nil) async throws -> SyncChild {
-        var arguments = ["--data-dir", node.dataDir, "daemon", "--interval", "1s"]
+        var arguments = ["daemon", "--interval", "1s"]
         if let config {
             let path = directory + "/daemon-\(node.name).conf"
             try Data(config.utf8).write(to: URL(fileURLWithPath: path))
             arguments += ["--config", path]
         }
-        let child = try await SyncChild.start(name: "daemon \(node.name)", binary: fieldnode, arguments: arguments,
-                                              logPath: directory + "/daemon-\(node.name)-\(children.count + 1).log")
+        return try await spawn(node, arguments)
+    }
+
+    /// Starts `fieldnode --data-dir NODE ARGS` in the background, stdout and stderr to
+    /// `<dir>/NAME-N.log`; the cluster kills it at the end if the test did not.
+    func spawn(_ node: SyncNode, _ arguments: [String]) async throws -> SyncChild {
+        let child = try await SyncChild.start(name: "fieldnode \(arguments.first ?? "") (\(node.name))", binary: fieldnode,
+                                              arguments: ["--data-dir", node.dataDir] + arguments,
+                                              logPath: directory + "/\(node.name)-\(children.count + 1).log")
         children.append(child)
         return child
     }

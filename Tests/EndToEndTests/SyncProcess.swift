@@ -7,12 +7,12 @@ import Glibc
 /// Runs the built `fieldnode` and `missionhub` executables as real processes, for the sync
 /// end-to-end tests.
 ///
-/// - Every process is started from a fresh thread whose signal mask is cleared first: the
-///   thread that would otherwise spawn it may be a Dispatch thread that blocks nearly every
-///   signal, and a child inherits that mask.
-/// - Waiting (for an exit, for a log line) happens on those threads, never on Swift's shared
-///   async threads, and every wait is bounded: a hung child is killed with SIGKILL and the
-///   outcome says so.
+/// - Every process is started from a fresh thread whose signal mask is cleared first
+///   (`blocking`, NodeProcessSupport.swift): a Dispatch thread blocks nearly every signal, and
+///   a child inherits the mask.
+/// - Waiting (for an exit, for a log line) happens on such threads, never on Swift's shared
+///   async threads, and every wait is bounded: a hung child is killed with SIGKILL
+///   (`waitForExit`) and the outcome says so.
 /// - Output goes to files, not pipes, so no child can stall on a full pipe.
 enum SyncProcess {
     /// The executable `name` built next to this package (`<NAME>_BINARY` overrides, e.g.
@@ -27,31 +27,18 @@ enum SyncProcess {
             .deletingLastPathComponent()
         candidates.append(package.appendingPathComponent(".build/debug/" + name).path)
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw SyncTestError("the \(name) executable was not found (looked in \(candidates)); run `swift build` first")
+            throw ProcessTestError("the \(name) executable was not found (looked in \(candidates)); run `swift build` first")
         }
         return found
     }
 
-    /// Runs `body` on a new thread with every signal unblocked and resumes with its result.
-    static func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                var none = sigset_t()
-                sigemptyset(&none)
-                pthread_sigmask(SIG_SETMASK, &none, nil)
-                continuation.resume(with: Result { try body() })
-            }
-            thread.name = "SyncProcess"
-            thread.start()
-        }
-    }
-
     /// Starts `binary ARGS` with stdin from /dev/null and stdout and stderr appended to the
-    /// given files. Call it from an `offload` thread.
+    /// given files. Call it from a `blocking` thread (NodeProcessSupport.swift), so that the child
+    /// starts with no signal blocked.
     static func launch(_ binary: String, _ arguments: [String], stdout: String, stderr: String) throws -> Process {
         for path in [stdout, stderr] where !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw SyncTestError("cannot create \(path)")
+                throw ProcessTestError("cannot create \(path)")
             }
         }
         let process = Process()
@@ -72,20 +59,9 @@ enum SyncProcess {
         return process
     }
 
-    /// Waits up to `seconds` for `process` to end; SIGKILLs it and returns false when it does
-    /// not. Blocking: call it from an `offload` thread.
-    static func waitForExit(_ process: Process, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(5_000) }
-        guard process.isRunning else { return true }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        return false
-    }
-
     /// Runs `binary ARGS` to completion (at most `timeout` seconds) and collects its output.
     static func run(_ binary: String, _ arguments: [String], timeout: Double = 30) async throws -> SyncOutcome {
-        try await offload {
+        try await blocking {
             let base = NSTemporaryDirectory() + "fieldsync-e2e-run-" + UUID().uuidString
             let outPath = base + ".out", errPath = base + ".err"
             defer {
@@ -126,13 +102,8 @@ struct SyncOutcome: Sendable, CustomStringConvertible {
 
     /// stdout parsed as JSON; throws with the whole outcome when the command failed.
     func json() throws -> JSONValue {
-        guard succeeded else { throw SyncTestError("command failed: \(self)") }
+        guard succeeded else { throw ProcessTestError("command failed: \(self)") }
         return try JSON.parse(stdout, limits: JSONLimits(maxBytes: 64 << 20))
     }
 }
 
-/// A test precondition that did not hold (a command failed, a log line never came).
-struct SyncTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

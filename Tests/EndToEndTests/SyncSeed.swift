@@ -1,10 +1,11 @@
 import Foundation
 
-/// Seeded randomness for the timing of faults (SplitMix64): a failing run prints its seed and
-/// `FIELDSYNC_E2E_SEED=<seed>` replays the same schedule.
+/// Seeded randomness for the timing of faults: a run prints its seed and
+/// `FIELDSYNC_E2E_SEED=<seed>` replays the same schedule. The generator is SplitMix64
+/// (`KillSeed`, NodeKillTests.swift).
 struct SyncSeed: RandomNumberGenerator {
     let seed: UInt64
-    private var state: UInt64
+    private var generator: KillSeed
 
     /// `FIELDSYNC_E2E_SEED` when set, else a new random seed; printed either way, with `test`.
     init(test: String) {
@@ -15,14 +16,8 @@ struct SyncSeed: RandomNumberGenerator {
 
     init(seed: UInt64) {
         self.seed = seed
-        state = seed
+        generator = KillSeed(seed)
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 }

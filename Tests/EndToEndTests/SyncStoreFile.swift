@@ -27,7 +27,7 @@ enum SyncStoreFile {
 
     /// Opens `path` read-only and reads its integrity and its op log.
     static func read(_ path: String) async throws -> Contents {
-        try await SyncProcess.offload {
+        try await blocking {
             let db = try Database(path: path, options: DatabaseOptions(readOnly: true, create: false))
             defer { try? db.close() }  // read-only: a failed close loses nothing
             let integrity = try db.integrityCheck()
