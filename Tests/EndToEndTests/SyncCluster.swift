@@ -1,8 +1,5 @@
 import Foundation
 import JSON
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A mission hub and its field nodes as real processes on loopback, in one temporary
 /// directory, for one test:

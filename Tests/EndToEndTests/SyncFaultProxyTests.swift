@@ -33,7 +33,7 @@ import Testing
             printed += try await cluster.burst(node, count: 25, seed: random.next() % 1_000_000)
             proxy.enqueue(fault)
             let outcome = try await cluster.sync(node)
-            print("SyncFaultProxyTests round \(round): \(fault): exit \(outcome.status) conns \(proxy.connectionCount)")
+            print("SyncFaultProxyTests round \(round): \(fault): exit \(outcome.status), \(proxy.connectionCount) connections so far")
             #expect(!outcome.timedOut && !outcome.signalled && (outcome.status == 0 || outcome.status == 1),
                     "round \(round) \(fault), seed \(random.seed): \(outcome)")
             if mustFail { #expect(outcome.status == 1, "round \(round) \(fault): \(outcome)") }
