@@ -10,12 +10,8 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func cutsAndDelaysEndInExactlyOnceDelivery() async throws {
         var random = SyncSeed(test: "SyncFaultProxyTests")
-        let cluster = try await SyncCluster()
-        try await cluster.startHub()
-        let proxy = try FaultProxy(targetPort: cluster.port)
+        let (cluster, proxy, node, nodeID) = try await proxiedNode()
         defer { proxy.close() }
-        let node = try await cluster.addNode("desk", at: "http://127.0.0.1:\(proxy.port)")
-        let nodeID = try await cluster.status(node)["nodeId"]?.stringValue ?? "?"
         // (fault, whether the round must fail): a cut before the request is whole, or before
         // the first answer is whole, always fails; later cuts and delays may let it through.
         let schedule: [(FaultProxy.Fault, Bool)] = [
@@ -42,8 +38,8 @@ import Testing
             }
             // Whatever was cut, the hub holds a gapless prefix of the node's ops (a batch is one
             // transaction: all of it or none).
-            let held = try await SyncStoreFile.read(cluster.hubDir + "/hub.sqlite").seqs(of: nodeID)
-            #expect(held == Array(1...Int64(max(1, held.count))) || held.isEmpty, "round \(round) \(fault): gaps at the hub")
+            #expect(try await SyncStoreFile.read(cluster.hubDir + "/hub.sqlite").prefix(of: nodeID) != nil,
+                    "round \(round) \(fault): gaps at the hub")
         }
         #expect(proxy.connectionCount >= schedule.count)
 
@@ -54,12 +50,8 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aBatchDeliveredTwiceIsStoredOnce() async throws {
-        let cluster = try await SyncCluster()
-        try await cluster.startHub()
-        let proxy = try FaultProxy(targetPort: cluster.port)
+        let (cluster, proxy, node, nodeID) = try await proxiedNode()
         defer { proxy.close() }
-        let node = try await cluster.addNode("desk", at: "http://127.0.0.1:\(proxy.port)")
-        let nodeID = try await cluster.status(node)["nodeId"]?.stringValue ?? "?"
         // 40 reports ≈ 900 ops: two push batches (500 ops at most each).
         let refs = try await cluster.burst(node, count: 40, seed: 5)
         let ownOps = try await SyncStoreFile.read(node.storePath).seqs(of: nodeID).count
@@ -70,8 +62,8 @@ import Testing
         let lost = try await cluster.sync(node)
         #expect(lost.status == 1, "\(lost)")
         #expect(hub.count("push applied") == 1)
-        let applied = try await SyncStoreFile.read(cluster.hubDir + "/hub.sqlite").seqs(of: nodeID)
-        #expect(applied.count == 500 && applied == Array(1...Int64(applied.count)), "the hub holds \(applied.count) ops")
+        let applied = try await SyncStoreFile.read(cluster.hubDir + "/hub.sqlite").prefix(of: nodeID)
+        #expect(applied == 500, "the hub holds \(String(describing: applied)) ops, not the first batch")
         let waiting = try await cluster.status(node)
         #expect(waiting["backlog"]?.int64Value == Int64(ownOps), "the node counted an ack it never got: \(waiting)")
         #expect(try await cluster.reports(node).allSatisfy { $0.sync == "queued" })
@@ -82,12 +74,22 @@ import Testing
         #expect(try resent.json()["pushedOps"]?.int64Value == Int64(ownOps))
         let pushes = hub.log.split(separator: "\n").filter { $0.contains("push applied") }
         #expect(pushes.count == 3, "\(pushes)")
-        #expect(pushes.dropFirst().first?.contains("duplicates=\(applied.count) ") == true,
+        #expect(pushes.dropFirst().first?.contains("duplicates=\(applied ?? -1) ") == true,
                 "the second delivery of the first batch was not seen as duplicates: \(pushes)")
         let listed = try await cluster.hubNodes()["desk"]
         #expect(listed?.gaps == 0 && listed?.contiguousSeq == Int64(ownOps) && listed?.highestSeq == Int64(ownOps),
                 "\(String(describing: listed))")
         try await SyncConvergence.expectConverged(cluster, printed: [node: refs])
+    }
+
+    /// A serving hub, a proxy in front of it, and a node enrolled at the proxy (with its id).
+    private func proxiedNode() async throws -> (SyncCluster, FaultProxy, SyncNode, String) {
+        let cluster = try await SyncCluster()
+        try await cluster.startHub()
+        let proxy = try FaultProxy(targetPort: cluster.port)
+        let node = try await cluster.addNode("desk", at: "http://127.0.0.1:\(proxy.port)")
+        let nodeID = try #require(try await cluster.status(node)["nodeId"]?.stringValue)
+        return (cluster, proxy, node, nodeID)
     }
 
     /// Runs `fieldnode sync` until it succeeds, at most `attempts` times.

@@ -23,6 +23,13 @@ enum SyncStoreFile {
         func seqs(of origin: String) -> [Int64] {
             ops.keys.filter { $0.origin == origin }.map(\.seq).sorted()
         }
+
+        /// n when `origin`'s ops here are exactly seq 1…n (0 when there are none); nil when
+        /// one is missing.
+        func prefix(of origin: String) -> Int? {
+            let held = seqs(of: origin)
+            return held.enumerated().allSatisfy { Int64($0.offset + 1) == $0.element } ? held.count : nil
+        }
     }
 
     /// Opens `path` read-only and reads its integrity and its op log.
