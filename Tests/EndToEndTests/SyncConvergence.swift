@@ -14,7 +14,8 @@ import Testing
 /// 4. The hub's node list shows the node's ops as contiguous: no gaps, nothing quarantined,
 ///    contiguous = highest = the number of the node's own ops.
 /// 5. Byte for byte: the node's own ops are seq 1…n, the hub holds exactly those (no more, no
-///    fewer, the same bodies), and every op the node pulled is an op the hub holds.
+///    fewer, the same bodies), and every op the node pulled is an op the hub holds; `status`
+///    counts the ops the file holds.
 /// 6. Both store files pass `PRAGMA integrity_check`; the node passes `Store.verify` (through
 ///    `fieldnode debug check`) with a gapless own-op log.
 enum SyncConvergence {
@@ -58,6 +59,9 @@ enum SyncConvergence {
 
             let nodeStore = try await SyncStoreFile.read(node.storePath)
             #expect(nodeStore.integrity == ["ok"], "\(node.name) store: \(nodeStore.integrity)", sourceLocation: sourceLocation)
+            #expect(status["ops"]?.int64Value == Int64(nodeStore.ops.count),
+                    "\(node.name): status counts \(String(describing: status["ops"])) ops, the file holds \(nodeStore.ops.count)",
+                    sourceLocation: sourceLocation)
             let own = nodeStore.seqs(of: nodeID)
             #expect(!own.isEmpty && nodeStore.prefix(of: nodeID) != nil, "\(node.name): own ops are not 1…n",
                     sourceLocation: sourceLocation)
