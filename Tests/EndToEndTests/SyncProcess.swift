@@ -1,8 +1,5 @@
 import Foundation
 import JSON
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs the built `fieldnode` and `missionhub` executables as real processes, for the sync
 /// end-to-end tests.
