@@ -78,20 +78,31 @@ public struct HubEndpoints: Sendable {
     private func signed(_ request: HTTPRequest, _ context: RequestContext,
                         _ handler: @Sendable (HTTPRequest, EnrolledNode, RequestContext) async throws -> HTTPResponse)
         async throws -> HTTPResponse {
-        let node = try await RequestAuthenticator(store: store, clock: clock).authenticate(request)
+        let node: EnrolledNode
+        do {
+            node = try await RequestAuthenticator(store: store, clock: clock).authenticate(request)
+        } catch let error as HubWireError {
+            // An admin must see a revoked or unknown laptop still knocking. The node id is only
+            // what the request claims (the request was not authenticated); a revoked node's
+            // registry row records the refusal for `missionhub node list`.
+            let claimed = request.headers[RequestSigning.nodeHeader].flatMap(NodeID.init(hex:))
+            if error.wire.code == .revoked, let claimed { try await record(claimed, error.wire.code.rawValue) }
+            log.notice("request refused before authentication", ["request_id": context.requestID, "code": error.wire.code.rawValue,
+                                                                  "claimed_node": claimed?.hex ?? "-"])
+            throw error
+        }
         do {
             let response = try await handler(request, node, context)
-            if node.lastError != nil { try await record(node, nil) }
+            if node.lastError != nil { try await record(node.nodeID, nil) }
             return response
         } catch let error as HubWireError {
-            try await record(node, error.wire.code.rawValue)
+            try await record(node.nodeID, error.wire.code.rawValue)
             log.info("request refused", ["request_id": context.requestID, "node": node.nodeID.hex, "code": error.wire.code.rawValue])
             throw error
         }
     }
 
-    private func record(_ node: EnrolledNode, _ code: String?) async throws {
-        let id = node.nodeID
+    private func record(_ id: NodeID, _ code: String?) async throws {
         try await store.async { store in try NodeRegistry(store: store).recordOutcome(nodeID: id, errorCode: code) }
     }
 

@@ -91,6 +91,11 @@ import Testing
             }
             try await hub.store.async { store in _ = try NodeRegistry(store: store).revoke(name: "field-1", now: hub.clock.now) }
             #expect(try await old.push(hub, []).errorCode == "revoked")
+            // The admin sees the revoked laptop still knocking: in the log and in `node list`.
+            #expect(hub.log.lines.contains { $0.contains("request refused before authentication") && $0.contains("code=revoked")
+                && $0.contains("claimed_node=\(old.id.hex)") })
+            let lastError = try await hub.store.async { try NodeRegistry(store: $0).nodes().first { $0.nodeID == old.id }?.lastError }
+            #expect(lastError == "revoked")
             // A new laptop takes the name; the revoked row keeps its history under a new name.
             #expect(try await hub.enroll(replacement, name: "field-1").status == 200)
             let names = try await hub.store.async { try NodeRegistry(store: $0).nodes().map { "\($0.name) \($0.isRevoked)" } }
