@@ -6,7 +6,8 @@ import Crypto
 ///
 ///     offset 0   4 bytes  magic "FSB1" (0x46 0x53 0x42 0x31)
 ///     offset 4   1 byte   version 0x01
-///     offset 5   1 byte   flags: bit 0 = payload is raw DEFLATE; bits 1…7 MUST be 0
+///     offset 5   1 byte   flags: bit 0 = payload is raw DEFLATE; bit 1 = with preset
+///                       dictionary 1 (only with bit 0); bits 2…7 MUST be 0
 ///     offset 6   4 bytes  payload length L (u32, as stored)
 ///     offset 10  L bytes  payload (`BatchPayload`), possibly deflated
 ///     offset 10+L 32 bytes SHA-256 of bytes 0 ..< 10+L
@@ -22,6 +23,8 @@ public enum BatchCodec {
     public static let version: UInt8 = 0x01
     /// Flag bit 0: the payload is raw DEFLATE (RFC 1951, no zlib or gzip wrapper).
     public static let compressedFlag: UInt8 = 0x01
+    /// The DEFLATE stream uses preset dictionary 1 (`BatchDictionary.v1`); only with bit 0.
+    public static let dictionaryFlag: UInt8 = 0x02
     /// Bytes before the payload.
     public static let headerBytes = 10
     /// Bytes after the payload.
@@ -37,10 +40,15 @@ public enum BatchCodec {
         var payload = BatchPayload.encode(unique)
         var flags: UInt8 = 0
         if compress {
-            let deflated = BatchCompression.deflate(payload)
-            if deflated.count < payload.count {
+            // The smallest of: plain, deflated, deflated against the preset dictionary.
+            let deflated = BatchCompression.deflate(payload, dictionary: false)
+            let primed = BatchCompression.deflate(payload, dictionary: true)
+            if primed.count < min(deflated.count, payload.count) {
+                payload = primed
+                flags = compressedFlag | dictionaryFlag
+            } else if deflated.count < payload.count {
                 payload = deflated
-                flags |= compressedFlag
+                flags = compressedFlag
             }
         }
         var w = ByteWriter(capacity: headerBytes + payload.count + trailerBytes)
@@ -62,7 +70,12 @@ public enum BatchCodec {
         let v = try r.byte()
         guard v == version else { throw CodecError(.badVersion, at: 4, "batch version \(v), expected \(version)") }
         let flags = try r.byte()
-        guard flags & ~compressedFlag == 0 else { throw CodecError(.badFlags, at: 5, "undefined flag bits 0x\(String(flags, radix: 16))") }
+        guard flags & ~(compressedFlag | dictionaryFlag) == 0 else {
+            throw CodecError(.badFlags, at: 5, "undefined flag bits 0x\(String(flags, radix: 16))")
+        }
+        guard flags & dictionaryFlag == 0 || flags & compressedFlag != 0 else {
+            throw CodecError(.badFlags, at: 5, "flag bit 1 (preset dictionary) without bit 0 (compressed)")
+        }
         let length = Int(try r.u32())
         guard length <= limits.maxFrameBytes - headerBytes - trailerBytes else {
             throw CodecError(.tooLong, at: 6, "payload of \(length) bytes exceeds the frame limit \(limits.maxFrameBytes)")
@@ -80,7 +93,7 @@ public enum BatchCodec {
         guard flags & compressedFlag != 0 else {
             return try BatchPayload.decode(ByteReader(bytes, from: headerBytes, to: payloadEnd), maxOps: limits.maxOps)
         }
-        let inflated = try BatchCompression.inflate(Array(bytes[headerBytes..<payloadEnd]),
+        let inflated = try BatchCompression.inflate(Array(bytes[headerBytes..<payloadEnd]), dictionary: flags & dictionaryFlag != 0,
                                                     maxBytes: limits.maxDecompressedBytes, at: headerBytes)
         // Offsets of payload errors are now offsets within the inflated payload.
         return try BatchPayload.decode(ByteReader(inflated), maxOps: limits.maxOps)

@@ -56,6 +56,18 @@ final class ZStream {
 
     /// Points zlib at the next slice of `input`, starting at `offset`; returns the new offset.
     /// Must be called only while `input` stays valid for the following `run` calls.
+    /// Sets a preset dictionary: for deflate right after init, for a raw inflate right after
+    /// init, for a zlib inflate when it answers `Z_NEED_DICT` (the corresponding C functions are
+    /// `deflateSetDictionary` and `inflateSetDictionary`).
+    func setDictionary(_ dictionary: [UInt8], for kind: Kind) throws(ZlibError) {
+        let code = dictionary.withUnsafeBufferPointer { buffer in
+            kind == .deflate
+                ? deflateSetDictionary(pointer, buffer.baseAddress, uInt(buffer.count))
+                : inflateSetDictionary(pointer, buffer.baseAddress, uInt(buffer.count))
+        }
+        guard code == Z_OK else { throw ZlibError(.corrupt, message: message(orCode: code)) }
+    }
+
     func feed(_ input: UnsafeBufferPointer<UInt8>, from offset: Int) -> Int {
         let length = min(input.count - offset, Self.maximumSlice)
         pointer.pointee.next_in = length > 0 ? UnsafeMutablePointer(mutating: input.baseAddress! + offset) : nil

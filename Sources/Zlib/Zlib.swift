@@ -23,19 +23,25 @@ public enum Zlib {
     /// `bytes` compressed at `level` (0 = store … 9 = smallest, -1 = zlib's default, 6)
     /// (the corresponding C function is `deflate`).
     ///
-    /// - Precondition: `level` is in -1...9. Running out of memory stops the process.
-    public static func compress(_ bytes: [UInt8], format: Format = .gzip, level: Int32 = 6) -> [UInt8] {
+    /// With `dictionary`, the stream is compressed against that preset dictionary, and
+    /// decompressing it needs the same bytes (`.raw` and `.zlib` only).
+    ///
+    /// - Precondition: `level` is in -1...9; no dictionary with `.gzip`. Running out of memory
+    ///   stops the process.
+    public static func compress(_ bytes: [UInt8], format: Format = .gzip, level: Int32 = 6, dictionary: [UInt8]? = nil) -> [UInt8] {
         precondition((-1...9).contains(level), "zlib compression level \(level) is outside -1...9")
+        precondition(dictionary == nil || format != .gzip, "gzip streams cannot use a preset dictionary")
         do {
-            return try deflateAll(bytes, format: format, level: level)
+            return try deflateAll(bytes, format: format, level: level, dictionary: dictionary)
         } catch {
             // Valid arguments leave only allocation failure, which the caller cannot handle either.
             preconditionFailure("zlib compression failed: \(error)")
         }
     }
 
-    private static func deflateAll(_ bytes: [UInt8], format: Format, level: Int32) throws(ZlibError) -> [UInt8] {
+    private static func deflateAll(_ bytes: [UInt8], format: Format, level: Int32, dictionary: [UInt8]?) throws(ZlibError) -> [UInt8] {
         let stream = try ZStream(.deflate, windowBits: format.windowBits, level: level)
+        if let dictionary { try stream.setDictionary(dictionary, for: .deflate) }
         var output: [UInt8] = []
         output.reserveCapacity(Int(deflateBound(stream.pointer, uLong(bytes.count))))
         let failure: ZlibError? = bytes.withUnsafeBufferPointer { input in
@@ -59,7 +65,9 @@ public enum Zlib {
     }
 
     /// The data compressed in `bytes`, refusing to produce more than `maxOutputBytes`
-    /// (the corresponding C function is `inflate`).
+    /// (the corresponding C function is `inflate`). `dictionary` is the preset dictionary the
+    /// stream was compressed with, if any; a raw stream with the wrong dictionary inflates to
+    /// wrong bytes or fails, so callers check what they get (batch frames carry a SHA-256).
     ///
     /// Output is produced in 64 KiB steps and checked against the cap as it grows, so a small
     /// input that expands enormously costs at most the cap in memory. Concatenated gzip members
@@ -68,9 +76,11 @@ public enum Zlib {
     ///
     /// - Throws: `ZlibError` `.outputTooLarge`, `.truncated` (input ends mid-stream, including
     ///   empty input), `.corrupt` (with zlib's message), `.resourceExhausted`.
-    public static func decompress(_ bytes: [UInt8], format: Format = .gzip, maxOutputBytes: Int) throws(ZlibError) -> [UInt8] {
+    public static func decompress(_ bytes: [UInt8], format: Format = .gzip, maxOutputBytes: Int,
+                                  dictionary: [UInt8]? = nil) throws(ZlibError) -> [UInt8] {
         precondition(maxOutputBytes >= 0, "maxOutputBytes must not be negative")
         let stream = try ZStream(.inflate, windowBits: format.windowBits)
+        if let dictionary, format == .raw { try stream.setDictionary(dictionary, for: .inflate) }
         let result: Result<[UInt8], ZlibError> = bytes.withUnsafeBufferPointer { input in
             var output: [UInt8] = []
             var offset = stream.feed(input, from: 0)
@@ -104,7 +114,14 @@ public enum Zlib {
                 case Z_DATA_ERROR:
                     return .failure(ZlibError(.corrupt, message: stream.message(orCode: code)))
                 case Z_NEED_DICT:
-                    return .failure(ZlibError(.corrupt, message: "the stream needs a preset dictionary, which fieldsync never uses"))
+                    guard let dictionary else {
+                        return .failure(ZlibError(.corrupt, message: "the stream needs a preset dictionary and none was given"))
+                    }
+                    do throws(ZlibError) {
+                        try stream.setDictionary(dictionary, for: .inflate)
+                    } catch {
+                        return .failure(error)
+                    }
                 case Z_MEM_ERROR:
                     return .failure(ZlibError(.resourceExhausted, message: stream.message(orCode: code)))
                 default:

@@ -84,7 +84,9 @@ import Toolkit
             let runner = try node.runner(port: proxy.port, options: options)
             let (failures, summary) = try await syncUntilDone(runner)
             #expect(failures >= 1, "the proxy cut nothing")
-            #expect(summary.pushBatches >= 1)
+            // The rounds the proxy cut may already have pushed (and recorded) every batch, so the
+            // last round's own count proves nothing; delivery is checked by `expectConverged`.
+            _ = summary
             // libcurl may also retry a request once on a fresh connection when a kept-alive one died.
             #expect(proxy.connectionCount >= failures + 1)
         }

@@ -106,18 +106,42 @@ func decodeError(_ bytes: [UInt8], limits: BatchLimits = .standard) -> CodecErro
         let ops = gen.ops(200)
         let plain = BatchCodec.encode(ops, compress: false)
         let compressed = BatchCodec.encode(ops, compress: true)
-        #expect(compressed[5] == BatchCodec.compressedFlag)
+        #expect(compressed[5] & BatchCodec.compressedFlag != 0)
         #expect(compressed.count < plain.count)
         #expect(try BatchCodec.decode(compressed) == (try BatchCodec.decode(plain)))
         // A frame that would not shrink stays plain.
         #expect(BatchCodec.encode([], compress: true) == BatchCodec.encode([], compress: false))
         #expect(decodeError(frame(payload: [0xFF, 0xFF], flags: 0x01)) == CodecError(.badCompression, at: 10))
-        let bomb = BatchCompression.deflate([UInt8](repeating: 0, count: 1 << 20))
+        let bomb = BatchCompression.deflate([UInt8](repeating: 0, count: 1 << 20), dictionary: false)
         #expect(decodeError(frame(payload: bomb, flags: 0x01), limits: BatchLimits(maxDecompressedBytes: 65536))
                 == CodecError(.badCompression, at: 10))
         // Payload errors after inflation carry offsets within the inflated payload.
-        let badPayload = BatchCompression.deflate([0x00, 0x00, 0x01, 0x07])
+        let badPayload = BatchCompression.deflate([0x00, 0x00, 0x01, 0x07], dictionary: false)
         #expect(decodeError(frame(payload: badPayload, flags: 0x01)) == CodecError(.badIndex, at: 3))
+    }
+
+    @Test func aReportSizedFrameUsesThePresetDictionaryAndNeedsIt() throws {
+        // One report's worth of ops with the contract's field paths: the preset dictionary wins.
+        let origin = NodeID(bytes: [UInt8](repeating: 7, count: 16))!
+        let entity = origin.hex + "-0123456789abcdef"
+        let paths = ["mission", "channel", "receivedAt", "incident.date", "incident.area", "allegation.narrative",
+                     "victims[0].ageBand", "victims[0].sex", "consent.shareWithInvestigators", "consent.followUpContact",
+                     "consent.victimAssistanceReferral", "derived.category", "derived.involvesChild", "ref"]
+        let ops = paths.enumerated().map { i, path in
+            Op(id: OpID(origin: origin, seq: UInt64(i + 1)), hlc: HLC(milliseconds: 1_790_000_000_000 + UInt64(i), counter: 0),
+               collection: "report", entity: entity, action: .set(field: path, value: .string("v\(i)"), rank: 0, supersedes: []))
+        }
+        let encoded = BatchCodec.encode(ops, compress: true)
+        #expect(encoded[5] == BatchCodec.compressedFlag | BatchCodec.dictionaryFlag)
+        #expect(try BatchCodec.decode(encoded) == ops)
+        // Inflating the same stream without the dictionary cannot give the payload back.
+        let stream = Array(encoded[10..<(encoded.count - 32)])
+        #expect(throws: CodecError.self) {
+            _ = try BatchPayload.decode(ByteReader(try BatchCompression.inflate(stream, dictionary: false, maxBytes: 1 << 20, at: 10)),
+                                        maxOps: 100)
+        }
+        // Bit 1 without bit 0 is refused.
+        #expect(decodeError(frame(payload: [0, 0, 0], flags: 0x02)) == CodecError(.badFlags, at: 5))
     }
 
     @Test func payloadErrorsCarryFrameOffsets() {

@@ -149,3 +149,22 @@ struct ZlibTests {
         #expect(Zlib.crc32(b, initial: Zlib.crc32(a)) == Zlib.crc32(a + b))
     }
 }
+
+@Suite struct ZlibDictionaryTests {
+    @Test func aPresetDictionaryShrinksSmallInputsAndIsNeededToInflate() throws {
+        let dictionary = Array("consent.shareWithInvestigators incident.area allegation.narrative".utf8)
+        let input = Array("consent.shareWithInvestigators=true incident.area=Bria".utf8)
+        for format in [Zlib.Format.raw, .zlib] {
+            let plain = Zlib.compress(input, format: format)
+            let primed = Zlib.compress(input, format: format, dictionary: dictionary)
+            #expect(primed.count < plain.count)
+            #expect(try Zlib.decompress(primed, format: format, maxOutputBytes: 1024, dictionary: dictionary) == input)
+        }
+        // A zlib stream says it needs a dictionary; without one it is refused, not guessed.
+        let primed = Zlib.compress(input, format: .zlib, dictionary: dictionary)
+        #expect(throws: ZlibError.self) { try Zlib.decompress(primed, format: .zlib, maxOutputBytes: 1024) }
+        // A raw stream inflated without its dictionary cannot give the input back.
+        let raw = Zlib.compress(input, format: .raw, dictionary: dictionary)
+        #expect((try? Zlib.decompress(raw, format: .raw, maxOutputBytes: 1024)) != input)
+    }
+}
