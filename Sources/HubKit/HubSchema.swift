@@ -53,6 +53,10 @@ enum HubSchema {
                 )
                 """)
         },
+        LocalMigration("hub-0003-backlog") { db in
+            // What the node last reported as not yet acknowledged (`FS-Backlog`), NULL until then.
+            try db.execute("ALTER TABLE hub_nodes ADD COLUMN last_backlog INTEGER")
+        },
     ]
 }
 

@@ -20,7 +20,7 @@ public struct NodeListing: HubListing {
     ///
     ///     [{"name":"field-1","nodeId":"…","enrolledAt":"2025-11-23T12:00:00Z",
     ///       "lastContact":"…"|null,"protocol":1|null,"revoked":false,"revokedAt":null,
-    ///       "lastError":null,"received":{"contiguousSeq":12,"highestSeq":14,
+    ///       "lastError":null,"backlog":0|null,"received":{"contiguousSeq":12,"highestSeq":14,
     ///       "gaps":[[13,13]],"quarantined":0}}]
     public static func json(_ listings: [NodeListing]) -> JSONValue {
         .array(listings.map { listing in
@@ -35,6 +35,7 @@ public struct NodeListing: HubListing {
                 "revoked": .bool(node.isRevoked),
                 "revokedAt": node.revokedAt.map { .string(TimeText.rfc3339(milliseconds: $0)) } ?? .null,
                 "lastError": node.lastError.map { .string($0) } ?? .null,
+                "backlog": node.lastBacklog.map { .int(Int64(clamping: $0)) } ?? .null,
                 "received": [
                     "contiguousSeq": .int(Int64(clamping: state.contiguous)),
                     "highestSeq": .int(Int64(clamping: state.maxSeq)),
@@ -50,7 +51,7 @@ public struct NodeListing: HubListing {
         guard !listings.isEmpty else {
             return "No nodes enrolled yet. Issue a token with `missionhub node enroll NAME`.\n"
         }
-        var table = TextTable(["NAME", "NODE ID", "ENROLLED", "LAST CONTACT", "OPS RECEIVED", "GAPS", "QUARANTINED",
+        var table = TextTable(["NAME", "NODE ID", "ENROLLED", "LAST CONTACT", "BACKLOG", "OPS RECEIVED", "GAPS", "QUARANTINED",
                                "PROTOCOL", "STATUS"])
         for listing in listings {
             let node = listing.node, state = listing.received
@@ -60,6 +61,7 @@ public struct NodeListing: HubListing {
             table.append([
                 node.name, node.nodeID.hex, TimeText.rfc3339(milliseconds: node.enrolledAt),
                 node.lastContact.map { TimeText.rfc3339(milliseconds: $0) } ?? "never",
+                node.lastBacklog.map(String.init) ?? "-",
                 state.maxSeq > state.contiguous ? "\(state.contiguous) (highest \(state.maxSeq))" : "\(state.contiguous)",
                 gaps, "\(state.quarantined)", node.lastProtocol.map(String.init) ?? "-", status,
             ])

@@ -17,6 +17,8 @@ public struct EnrolledNode: Sendable, Equatable {
     public let lastProtocol: Int?
     /// The wire error code of its last refused request, cleared by the next success.
     public let lastError: String?
+    /// Its own ops not yet acknowledged, as it reported on its last request (`FS-Backlog`).
+    public let lastBacklog: UInt64?
 
     public var isRevoked: Bool { revokedAt != nil }
 }
@@ -159,7 +161,7 @@ public struct NodeRegistry: Sendable {
     /// Authenticates a signed request (spec §10.2, steps 2–4) and, when it passes, stores the
     /// new counter and the contact time before returning — so a replay of the same request is
     /// refused even if the hub crashes while acting on it. A refused request changes nothing.
-    func authenticate(nodeID: NodeID, counter: UInt64, protocolVersion: Int, now: UInt64,
+    func authenticate(nodeID: NodeID, counter: UInt64, protocolVersion: Int, now: UInt64, backlog: UInt64? = nil,
                       verify: (Ed25519.PublicKey) -> Bool) throws -> EnrolledNode {
         try store.local { db in
             try db.inTransaction(.immediate) {
@@ -171,8 +173,9 @@ public struct NodeRegistry: Sendable {
                     throw HubWireError(.unauthenticated)
                 }
                 guard counter > node.lastCounter else { throw HubWireError(.staleCounter, lastCounter: node.lastCounter) }
-                try db.execute("UPDATE hub_nodes SET last_counter = ?, last_contact = ?, last_protocol = ? WHERE node_id = ?",
-                               [counter.databaseValue, now.databaseValue, .integer(Int64(protocolVersion)), .blob(nodeID.bytes)])
+                try db.execute("UPDATE hub_nodes SET last_counter = ?, last_contact = ?, last_protocol = ?, last_backlog = coalesce(?, last_backlog) WHERE node_id = ?",
+                               [counter.databaseValue, now.databaseValue, .integer(Int64(protocolVersion)),
+                                backlog.map { $0.databaseValue } ?? .null, .blob(nodeID.bytes)])
                 return try self.node(db, nodeID) ?? node
             }
         }
@@ -194,14 +197,14 @@ public struct NodeRegistry: Sendable {
     // MARK: Rows
 
     private static let nodeColumns = """
-        SELECT node_id, name, enrolled_at, revoked_at, last_counter, last_contact, last_protocol, last_error FROM hub_nodes
+        SELECT node_id, name, enrolled_at, revoked_at, last_counter, last_contact, last_protocol, last_error, last_backlog FROM hub_nodes
         """
 
     private static func node(_ row: Row) -> EnrolledNode? {
         guard let id = row.blob(0).flatMap(NodeID.init(bytes:)) else { return nil }
         return EnrolledNode(nodeID: id, name: row.string(1) ?? "", enrolledAt: row.unsigned(2) ?? 0, revokedAt: row.unsigned(3),
                             lastCounter: row.unsigned(4) ?? 0, lastContact: row.unsigned(5), lastProtocol: row.int(6),
-                            lastError: row.string(7))
+                            lastError: row.string(7), lastBacklog: row.unsigned(8))
     }
 
     private func node(_ db: Database, _ id: NodeID) throws -> EnrolledNode? {

@@ -31,11 +31,21 @@ struct RequestAuthenticator: Sendable {
         let base = RequestSigning.baseString(method: request.method, path: request.path, node: node,
                                              counter: counter, body: request.body)
         let now = clock()
+        let backlog = Self.backlog(request)
         return try await store.async { store in
-            try NodeRegistry(store: store).authenticate(nodeID: node, counter: counter, protocolVersion: version, now: now) { key in
+            try NodeRegistry(store: store).authenticate(nodeID: node, counter: counter, protocolVersion: version, now: now,
+                                                        backlog: backlog) { key in
                 key.isValidSignature(signature, for: base)
             }
         }
+    }
+
+    /// `FS-Backlog`, when present and a plain decimal of at most 18 digits; informational, so a
+    /// malformed value is ignored rather than refused.
+    static func backlog(_ request: HTTPRequest) -> UInt64? {
+        guard let text = request.headers[RequestSigning.backlogHeader], (1...18).contains(text.utf8.count),
+              text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return UInt64(text)
     }
 
     /// `FS-Node` (32 lowercase hex), `FS-Counter` (decimal, no leading zeros, u64) and

@@ -83,6 +83,13 @@ public final class HubClient: Sendable {
                 headers.append(("Content-Encoding", "gzip"))
             }
         }
+        // What this node still has to deliver, so the hub admin sees each laptop's backlog. The
+        // header is informational: if the count cannot be read, the request goes without it
+        // (the store failure itself surfaces in the round's next store step).
+        let store = self.store
+        if let backlog = try? await store.async({ try $0.backlog(peer: SyncRunner.peer) }) {
+            headers.append((RequestSigning.backlogHeader, String(backlog)))
+        }
         let path = credentials.hubURL.path(endpoint)
         let base = RequestSigning.baseString(method: "POST", path: path, node: credentials.nodeID, counter: counter, body: body)
         headers += [

@@ -18,6 +18,10 @@ public enum RequestSigning {
     public static let signatureHeader = "FS-Signature"
     /// `FS-Hub-Time`: the hub's wall clock in ms since the epoch, on every hub response.
     public static let hubTimeHeader = "FS-Hub-Time"
+    /// On node requests (optional, informational, not signed): how many of the node's own ops
+    /// it holds that the hub has not acknowledged yet, so that `missionhub node list` can show
+    /// each laptop's backlog.
+    public static let backlogHeader = "FS-Backlog"
     /// The protocol version this module speaks.
     public static let protocolVersion = "1"
     /// The first line of every base string.

@@ -99,12 +99,12 @@ import Testing
             [
                 "name": "field-1", "nodeId": .string(node.id.hex), "enrolledAt": .string(TimeText.rfc3339(milliseconds: clock.now)),
                 "lastContact": .string(TimeText.rfc3339(milliseconds: clock.now + 5000)), "protocol": 1, "revoked": false,
-                "revokedAt": nil, "lastError": nil,
+                "revokedAt": nil, "lastError": nil, "backlog": nil,
                 "received": ["contiguousSeq": 2, "highestSeq": 5, "gaps": [[3, 4]], "quarantined": 0],
             ],
             [
                 "name": "field-2", "nodeId": .string(idle.id.hex), "enrolledAt": .string(TimeText.rfc3339(milliseconds: clock.now)),
-                "lastContact": nil, "protocol": nil, "revoked": false, "revokedAt": nil, "lastError": nil,
+                "lastContact": nil, "protocol": nil, "revoked": false, "revokedAt": nil, "lastError": nil, "backlog": nil,
                 "received": ["contiguousSeq": 0, "highestSeq": 0, "gaps": [], "quarantined": 0],
             ],
         ]
