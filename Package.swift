@@ -63,23 +63,26 @@ let package = Package(
                           dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "SyncClient", "SyncProtocol", "JSON", "Zlib"],
                           swiftSettings: strict),
 
+        // Shared by the test targets that need a misbehaving network (not shipped in any product).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+
         // Tests (Swift Testing).
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
         .testTarget(name: "WrapperTests", dependencies: ["Crypto", "Zlib", "Curl", "Toolkit"], swiftSettings: strict),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
-        .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON"],
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "Toolkit"], swiftSettings: strict),
+        .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON", "Toolkit"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol"], swiftSettings: strict),
-        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncProtocol", "SQLite"], swiftSettings: strict),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "Toolkit"], swiftSettings: strict),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "Toolkit"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),
         .testTarget(name: "HubKitTests", dependencies: ["HubKit", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),
-        .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP", "Crypto", "JSON", "Zlib"],
+        .testTarget(name: "SyncClientTests", dependencies: ["TestSupport", "SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP", "Crypto", "JSON", "Zlib"],
                     swiftSettings: strict),
         // Real processes: the built executables driven over pipes, loopback and signals.
-        .testTarget(name: "EndToEndTests", dependencies: ["fieldnode", "missionhub", "JSON", "SQLite"],
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "fieldnode", "missionhub", "JSON", "SQLite"],
                     swiftSettings: strict),
         // systemd units checked with systemd-analyze (skipped with a reason where it is missing).
         .testTarget(name: "DeployTests", dependencies: ["Toolkit"], swiftSettings: strict),

@@ -2,8 +2,9 @@
 /// contract order, and the limits. Validation, the canonical JSON, the per-field paths and the
 /// JSON Schema (`Protocols/report-intake.schema.json`, kept in step by the fixture tests) all
 /// follow these lists.
-enum Contract {
-    static let rootFields = ["mission", "channel", "receivedAt", "incident", "allegation",
+public enum Contract {
+    /// The report's top-level fields, in contract order (also how reports are shown).
+    public static let rootFields = ["mission", "channel", "receivedAt", "incident", "allegation",
                              "victims", "alleged", "needs", "consent"]
     static let incidentFields = ["date", "dateFrom", "dateTo", "dateApproximate", "area",
                                  "coordinates", "premises"]

@@ -1,3 +1,4 @@
+import Toolkit
 import JSON
 import SyncEngine
 import SyncProtocol
@@ -66,6 +67,6 @@ public struct NodeListing: HubListing {
                 gaps, "\(state.quarantined)", node.lastProtocol.map(String.init) ?? "-", status,
             ])
         }
-        return table.render()
+        return table.rendered()
     }
 }

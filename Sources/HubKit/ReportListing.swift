@@ -1,3 +1,4 @@
+import Toolkit
 import JSON
 import SyncEngine
 import SyncProtocol
@@ -65,6 +66,6 @@ public struct ReportListing: HubListing {
                 listing.involvesChild.map { $0 ? "yes" : "no" } ?? "-",
             ])
         }
-        return table.render()
+        return table.rendered()
     }
 }

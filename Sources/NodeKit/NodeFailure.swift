@@ -52,10 +52,6 @@ enum NodeFailure {
 
     private static func describe(database error: StoreError) -> NodeError {
         guard let underlying = error.underlying else {
-            // Store.open runs the migrator, which takes the write lock even when nothing is
-            // pending, and its failure reaches us as text only (no `underlying`). Until the
-            // engine keeps that DatabaseError, recognise SQLite's busy code in the text.
-            if error.message.contains("(SQLITE_BUSY)") || error.message.contains("(SQLITE_LOCKED)") { return busy }
             return .internal("internal error: \(error.message)")
         }
         let directory = parentDirectory(underlying.path)

@@ -1,3 +1,4 @@
+import Toolkit
 import JSON
 
 /// `fieldnode report list [--json]`: every report on this node, newest first.

@@ -16,8 +16,7 @@ struct StoredReport {
 
     /// The top-level keys of the intake contract, in contract order; fields under any other
     /// key (`ref`, `derived.*`, `hub.*`, whatever the hub adds later) are not part of the report.
-    static let intakeKeyOrder = ["mission", "channel", "receivedAt", "incident", "allegation",
-                                 "victims", "alleged", "needs", "consent"]
+    static let intakeKeyOrder = Contract.rootFields
     static let intakeKeys = Set(intakeKeyOrder)
 
     /// A report's fields and sets as `path  value` lines for display, in contract order

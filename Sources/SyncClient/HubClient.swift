@@ -21,7 +21,7 @@ public final class HubClient: Sendable {
     /// The store metadata key holding the last request counter used.
     public static let counterKey = "sync_counter"
     /// Bodies shorter than this are sent uncompressed.
-    static let gzipThreshold = 512
+    public static let gzipThreshold = 512
 
     public let credentials: Credentials
     let store: Store

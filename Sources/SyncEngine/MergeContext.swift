@@ -14,14 +14,18 @@ final class MergeContext {
     let store: Store
     let db: Database
     private var nextLocalSeq: Int64
-    private var entityIDs: [EntityName: Int64] = [:]
     private var scopeIDs: [String: Int64] = [:]
-    /// Scope per entity: a scope policy depends only on (collection, entity), so it is computed
-    /// once per entity and batch.
-    private var entityScopes: [EntityName: Int64] = [:]
-    /// The last entity seen: a batch carries each record's ops one after another, so this saves
-    /// hashing two long strings per op.
-    private var last: (collection: String, entity: String, id: Int64?, scope: Int64?)?
+    /// What this transaction learned about each entity: its row id and (on the hub) its scope,
+    /// which a scope policy computes from the collection and entity alone.
+    private var interned: [EntityName: Interned] = [:]
+    /// The last entity looked up: a batch carries each record's ops one after another, so this
+    /// saves hashing two long strings per op.
+    private var last: (name: EntityName, info: Interned)?
+
+    private struct Interned {
+        var id: Int64?
+        var scope: Int64?
+    }
     private var spans: [Int64: (first: UInt64, last: UInt64)] = [:]
 
     struct EntityName: Hashable {
@@ -107,36 +111,46 @@ final class MergeContext {
 
     // MARK: Interning
 
-    /// The entity's integer id, creating its row on first sight.
-    func entityID(_ collection: String, _ entity: String, hlc: HLC) throws -> Int64 {
-        if let last, let id = last.id, last.entity == entity, last.collection == collection { return id }
-        let id = try lookUpEntityID(collection, entity, hlc: hlc)
-        if let l = last, l.entity == entity, l.collection == collection {
-            last = (collection, entity, id, l.scope)
-        } else {
-            last = (collection, entity, id, nil)
-        }
-        return id
+    /// What is known about an entity so far (the last one first, then the table).
+    private func known(_ name: EntityName) -> Interned {
+        if let last, last.name == name { return last.info }
+        return interned[name] ?? Interned()
     }
 
-    private func lookUpEntityID(_ collection: String, _ entity: String, hlc: HLC) throws -> Int64 {
+    private func remember(_ name: EntityName, _ info: Interned) {
+        interned[name] = info
+        last = (name, info)
+    }
+
+    /// The entity's integer id, creating its row on first sight.
+    func entityID(_ collection: String, _ entity: String, hlc: HLC) throws -> Int64 {
         let name = EntityName(collection: collection, entity: entity)
-        if let id = entityIDs[name] { return id }
-        let id: Int64
+        var info = known(name)
+        if let id = info.id { return id }
         if let existing = try selectEntity.queryFirst([.text(collection), .text(entity)], { $0.int64(0) }) ?? nil {
-            id = existing
+            info.id = existing
         } else {
             try insertEntity.execute([.text(collection), .text(entity), hlc.databaseValue])
-            id = db.lastInsertRowID
+            info.id = db.lastInsertRowID
         }
-        entityIDs[name] = id
-        return id
+        remember(name, info)
+        return info.id!
     }
 
     /// The id of an existing entity, without creating it.
     func existingEntityID(_ collection: String, _ entity: String) throws -> Int64? {
-        if let id = entityIDs[EntityName(collection: collection, entity: entity)] { return id }
+        if let id = known(EntityName(collection: collection, entity: entity)).id { return id }
         return try selectEntity.queryFirst([.text(collection), .text(entity)], { $0.int64(0) }) ?? nil
+    }
+
+    /// The scope id of an op on the hub, computed once per entity.
+    private func hubScope(_ op: Op) throws -> Int64 {
+        let name = EntityName(collection: op.collection, entity: op.entity)
+        var info = known(name)
+        if let scope = info.scope { return scope }
+        info.scope = try scopeID(store.options.scopePolicy.scope(op))
+        remember(name, info)
+        return info.scope!
     }
 
     func scopeID(_ name: String) throws -> Int64 {
@@ -162,22 +176,7 @@ final class MergeContext {
         if !merged {
             scope = Self.quarantineScope
         } else if store.role == .hub {
-            if let last, let cached = last.scope, last.entity == op.entity, last.collection == op.collection {
-                scope = cached
-            } else {
-                let name = EntityName(collection: op.collection, entity: op.entity)
-                if let cached = entityScopes[name] {
-                    scope = cached
-                } else {
-                    scope = try scopeID(store.options.scopePolicy.scope(op))
-                    entityScopes[name] = scope
-                }
-                if let l = last, l.entity == op.entity, l.collection == op.collection {
-                    last = (op.collection, op.entity, l.id, scope)
-                } else {
-                    last = (op.collection, op.entity, nil, scope)
-                }
-            }
+            scope = try hubScope(op)
         } else {
             scope = try scopeID(ScopePolicy.local)
         }

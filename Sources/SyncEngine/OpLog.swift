@@ -45,10 +45,17 @@ struct OpLog {
     /// (`Store.setClockOffset`), so a laptop whose clock is a year behind still stamps and
     /// accepts ops correctly once it has talked to the hub.
     static func now(_ db: Database, wall: UInt64) throws -> UInt64 {
-        let offset = try db.cachedStatement("SELECT value FROM meta WHERE key = 'clock_offset_ms'")
+        corrected(wall, by: try clockOffset(db))
+    }
+
+    /// The offset recorded by `Store.setClockOffset` (0 when none); may be negative.
+    static func clockOffset(_ db: Database) throws -> Int64 {
+        try db.cachedStatement("SELECT value FROM meta WHERE key = 'clock_offset_ms'")
             .queryFirst { $0.int64(0) ?? 0 } ?? 0
-        let corrected = Int64(clamping: wall) &+ offset
-        return UInt64(max(0, corrected))
+    }
+
+    static func corrected(_ wall: UInt64, by offset: Int64) -> UInt64 {
+        UInt64(max(0, Int64(clamping: wall) &+ offset))
     }
 
     static func loadClock(_ db: Database, maxDrift: UInt64) throws -> HybridClock {

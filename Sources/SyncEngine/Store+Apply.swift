@@ -113,9 +113,7 @@ extension Store {
 
     /// The offset last recorded with `setClockOffset` (0 when none).
     public func clockOffset() throws -> Int64 {
-        try onQueue { db in
-            try db.queryFirst("SELECT value FROM meta WHERE key = 'clock_offset_ms'") { $0.int64(0) ?? 0 } ?? 0
-        }
+        try onQueue { db in try OpLog.clockOffset(db) }
     }
 
     /// Acknowledgement state for the given origins (read after the batch committed).

@@ -46,12 +46,13 @@ extension Store {
         }
     }
 
-    /// How many of our own ops the peer has not acknowledged yet.
+    /// How many of our own ops the peer has not acknowledged yet. Our own ops are gapless
+    /// (1…maxSeq), so this is a subtraction, not a count.
     public func backlog(peer: String) throws -> Int {
         try onQueue { db in
             let acked = try peerRow(db, peer)?.pushAcked ?? 0
-            return Int(try db.scalar("SELECT count(*) FROM ops WHERE origin = ? AND seq > ?",
-                                     [nodeID.databaseValue, acked.databaseValue], as: Int64.self) ?? 0)
+            let written = try OpLog.maxSeq(db, origin: nodeID)
+            return Int(clamping: written - min(acked, written))
         }
     }
 

@@ -28,11 +28,11 @@ public final class WriteTransaction {
         context = try MergeContext(store: store, db: db)
         clock = try OpLog.loadClock(db, maxDrift: store.options.maxDriftMilliseconds)
         nextSeq = try OpLog.maxSeq(db, origin: store.nodeID) + 1
-        offset = Int64(clamping: try OpLog.now(db, wall: 0))
+        offset = try OpLog.clockOffset(db)
     }
 
     private func now() -> UInt64 {
-        UInt64(max(0, Int64(clamping: store.options.wallClock()) &+ offset))
+        OpLog.corrected(store.options.wallClock(), by: offset)
     }
 
     // MARK: Changes

@@ -1,5 +1,6 @@
 import JSON
 import NodeKit
+import SyncClient
 import SyncEngine
 import SyncProtocol
 import Zlib
@@ -12,8 +13,6 @@ import Zlib
 /// of at least 512 bytes (`HubClient.gzipThreshold`) and sends the gzip only when it is smaller.
 /// HTTP headers (request line, Host, FS-Node, FS-Counter, FS-Signature, …) are not counted.
 enum WireBench {
-    /// `HubClient.gzipThreshold` (internal to SyncClient): bodies shorter than this go plain.
-    static let gzipThreshold = 512
 
     struct Result {
         let sample: String
@@ -29,7 +28,7 @@ enum WireBench {
 
     /// The body `HubClient` sends for `frame` (the gzip rule above).
     static func bodyAsSent(_ frame: [UInt8]) -> [UInt8] {
-        guard frame.count >= gzipThreshold else { return frame }
+        guard frame.count >= HubClient.gzipThreshold else { return frame }
         let packed = Zlib.compress(frame, format: .gzip)
         return packed.count < frame.count ? packed : frame
     }

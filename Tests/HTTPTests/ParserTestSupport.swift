@@ -1,4 +1,5 @@
 import Foundation
+import Toolkit
 @testable import HTTP
 
 /// Feeds `chunks` one after another and collects every action other than `.needMoreData`,
@@ -32,22 +33,7 @@ func firstError(_ actions: [HTTPRequestParser.Action]) -> HTTPParseError? {
     actions.lazy.compactMap { if case .error(let error) = $0 { return error } else { return nil } }.first
 }
 
-/// SplitMix64: small, fast, and the same on every platform, so a printed seed replays exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededGenerator = SplitMix64
 
 /// The seed for randomized tests: `HTTP_SEED` from the environment, else a fresh one.
 /// It is printed so a failing run can be replayed with `HTTP_SEED=<seed> swift test`.

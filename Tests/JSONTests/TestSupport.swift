@@ -1,4 +1,5 @@
 import Foundation
+import Toolkit
 import JSON
 
 /// The UTF-8 bytes of `text`.
@@ -14,20 +15,7 @@ func parseFailure(_ input: [UInt8], limits: JSONLimits = .default) -> JSONParseE
     }
 }
 
-/// SplitMix64: small, fast, and the same sequence on every platform for a given seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededGenerator = SplitMix64
 
 /// The seed for a randomized test: `JSON_SEED` from the environment to replay a failure, else
 /// a fresh one. Printed either way, so a failing run can be replayed.

@@ -1,19 +1,10 @@
 import Foundation
+import Toolkit
 import SyncClient
 import SyncProtocol
 import Testing
 
-/// A seeded generator (SplitMix64) so that jittered delays can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededRandom = SplitMix64
 
 /// The seed for randomized tests: `FIELDSYNC_SEED` replays a failure.
 func testSeed() -> UInt64 {
@@ -37,7 +28,7 @@ func testSeed() -> UInt64 {
     @Test func backoffDelaysAreFullJitterWithinTheDoublingCeilingAndTheFiveMinuteCap() {
         let seed = testSeed()
         print("SyncSchedulerTests seed \(seed) (replay with FIELDSYNC_SEED=\(seed))")
-        var random = SeededRandom(state: seed)
+        var random = SeededRandom(seed: seed)
         var s = SyncScheduler(interval: .seconds(60), backoffBase: .seconds(5), backoffCap: .seconds(300))
         var now = Duration.zero
         var sawLarge = false
@@ -58,7 +49,7 @@ func testSeed() -> UInt64 {
     }
 
     @Test func retryAfterIsAFloor() {
-        var random = SeededRandom(state: 1)
+        var random = SeededRandom(seed: 1)
         var s = SyncScheduler(backoffBase: .seconds(5))
         let limited = SyncClientError.hub(WireError(.rateLimited, "slow down"), retryAfter: .seconds(120))
         let delay = s.failed(limited, at: .zero, random: &random)
@@ -67,7 +58,7 @@ func testSeed() -> UInt64 {
 
     @Test func stopAndReenrollSuspendUntilResume() {
         for error in [SyncClientError.hub(WireError(.revoked, "revoked")), .hub(WireError(.unauthenticated, "who?"))] {
-            var random = SeededRandom(state: 2)
+            var random = SeededRandom(seed: 2)
             var s = SyncScheduler()
             #expect(s.failed(error, at: .seconds(3), random: &random) == nil)
             #expect(s.isStopped)
@@ -87,7 +78,7 @@ func testSeed() -> UInt64 {
         s.localWrite(at: .seconds(5))
         #expect(s.isDue(at: .seconds(5)))
 
-        var random = SeededRandom(state: 3)
+        var random = SeededRandom(seed: 3)
         var t = SyncScheduler(backoffBase: .seconds(100), backoffCap: .seconds(100))
         let delay = t.failed(unreachable, at: .zero, random: &random) ?? .zero
         t.localWrite(at: .zero)

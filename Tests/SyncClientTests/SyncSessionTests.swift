@@ -59,7 +59,7 @@ import Testing
         let limits = SyncSession.Limits(maxBatchBytes: 2048)
         var s = SyncSession(nodeID: me, pushAcked: 0, cursor: 0, limits: limits)
         _ = s.start()
-        var noise = SeededRandom(state: 3)
+        var noise = SeededRandom(seed: 3)
         let big = (1...40).map { seq in op(seq, text: String((0..<100).map { _ in Character(UnicodeScalar(UInt8.random(in: 33...126, using: &noise))) })) }
         guard case .sendPush(let batch, let frame) = s.pendingLoaded(big) else { Issue.record("expected a push"); return }
         #expect(frame.count <= 2048)
@@ -68,7 +68,7 @@ import Testing
         // A single op larger than the limit is sent alone (spec §10.4: at least one op moves).
         var t = SyncSession(nodeID: me, pushAcked: 0, cursor: 0, limits: limits)
         _ = t.start()
-        var random = SeededRandom(state: 7)
+        var random = SeededRandom(seed: 7)
         let huge = op(1, text: String((0..<5000).map { _ in Character(UnicodeScalar(UInt8.random(in: 33...126, using: &random))) }))
         guard case .sendPush(let alone, let hugeFrame) = t.pendingLoaded([huge, op(2)]) else { Issue.record("expected a push"); return }
         #expect(alone == [huge])

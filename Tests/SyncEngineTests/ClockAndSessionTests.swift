@@ -148,3 +148,18 @@ import SyncProtocol
         #expect(ack.maxSeq < 299)
     }
 }
+
+@Suite struct ClockOffsetTests {
+    /// A laptop whose clock runs ahead learns a negative offset; its own new ops must be stamped
+    /// by the corrected clock (a positive-only correction would leave them in the future).
+    @Test func aNegativeOffsetCorrectsLocalStamps() throws {
+        let dir = TempDir(), clock = ManualClock()
+        let s = try Store.create(path: dir.file("n.db"), role: .node, options: options(clock))
+        try s.setClockOffset(-3_600_000)
+        clock.advance(1)   // a fresh store's clock is 0: the first stamp is the corrected wall time
+        try s.write { try $0.set("report", "r", "a", .int(1)) }
+        let stamp = try #require(try s.allOps().last?.hlc.milliseconds)
+        #expect(stamp == clock.milliseconds - 3_600_000)
+        #expect(try s.clockOffset() == -3_600_000)
+    }
+}

@@ -1,19 +1,10 @@
 import Foundation
+import Toolkit
 @testable import SyncProtocol
 
-/// SplitMix64: a tiny deterministic generator so a failing seed can be replayed (`SYNC_SEED`).
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
+typealias SeededRandom = SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// The seed from `SYNC_SEED`, or a fresh one; printed so a failure can be replayed.
     static func seed(_ test: String) -> UInt64 {
         let seed = ProcessInfo.processInfo.environment["SYNC_SEED"].flatMap { UInt64($0) }

@@ -1,20 +1,12 @@
 import Foundation
+import Toolkit
 import Testing
 import Zlib
 
 @Suite("Zlib")
 struct ZlibTests {
     /// SplitMix64: a small seeded generator so a failing size/content can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SeededGenerator = SplitMix64
 
     /// Seed from `ZLIB_TEST_SEED` to replay a failure, else fresh; always printed.
     static func seed() -> UInt64 {
@@ -37,7 +29,7 @@ struct ZlibTests {
 
     @Test func roundTripsRandomSizesInEveryFormat() throws {
         let seed = Self.seed()
-        var generator = SeededGenerator(state: seed)
+        var generator = SeededGenerator(seed: seed)
         let sizes = [0, 1, 2, 100, 65_535, 65_536, 65_537, 2 << 20] + (0..<3).map { _ in Int.random(in: 0...(2 << 20), using: &generator) }
         for size in sizes {
             let original = Self.sample(count: size, using: &generator)
@@ -59,7 +51,7 @@ struct ZlibTests {
     }
 
     @Test func gzipOutputIsReadableByGzipTool() throws {
-        var generator = SeededGenerator(state: 42)
+        var generator = SeededGenerator(seed: 42)
         let original = Self.sample(count: 300_000, using: &generator)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zlibtest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -21,9 +21,9 @@ import Glibc
 ///   look through a gateway).
 /// - Threads, not async tasks: every socket call blocks, so the relays run on their own threads
 ///   (never on Swift's cooperative pool) and poll a stop flag every 50 ms; `close()` stops them all.
-final class FaultProxy: Sendable {
+public final class FaultProxy: Sendable {
     /// What happens to one proxied connection.
-    enum Fault: Sendable, Equatable {
+    public enum Fault: Sendable, Equatable {
         /// Forward both ways.
         case none
         /// Forward `afterBytes` bytes from client to server, then reset both sides.
@@ -39,7 +39,7 @@ final class FaultProxy: Sendable {
     }
 
     /// The port the proxy listens on.
-    let port: Int
+    public let port: Int
     private let listener: Int32
     private let state: Mutex<State>
 
@@ -52,7 +52,7 @@ final class FaultProxy: Sendable {
         var threadsRunning = 0
     }
 
-    init(targetPort: Int) throws {
+    public init(targetPort: Int) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ProxyError("socket", errno) }
         var yes: Int32 = 1
@@ -84,27 +84,27 @@ final class FaultProxy: Sendable {
     }
 
     /// Where connections are forwarded (changeable, e.g. after a server restart).
-    var targetPort: Int {
+    public var targetPort: Int {
         get { state.withLock { $0.targetPort } }
         set { state.withLock { $0.targetPort = newValue } }
     }
 
     /// The fault for connections when the queue is empty.
-    var defaultFault: Fault {
+    public var defaultFault: Fault {
         get { state.withLock { $0.defaultFault } }
         set { state.withLock { $0.defaultFault = newValue } }
     }
 
     /// Queues faults for the next connections, in order.
-    func enqueue(_ faults: Fault...) {
+    public func enqueue(_ faults: Fault...) {
         state.withLock { $0.queued += faults }
     }
 
     /// Connections accepted so far.
-    var connectionCount: Int { state.withLock { $0.connections } }
+    public var connectionCount: Int { state.withLock { $0.connections } }
 
     /// Stops accepting, resets every open connection, and waits (up to 2 s) for the threads.
-    func close() {
+    public func close() {
         let first = state.withLock { state -> Bool in
             defer { state.stopped = true }
             return !state.stopped
@@ -250,7 +250,7 @@ final class FaultProxy: Sendable {
 }
 
 /// A socket call of the proxy failed.
-struct ProxyError: Error, CustomStringConvertible {
-    let description: String
-    init(_ call: String, _ code: Int32) { description = "FaultProxy: \(call) failed: \(String(cString: strerror(code)))" }
+public struct ProxyError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ call: String, _ code: Int32) { description = "FaultProxy: \(call) failed: \(String(cString: strerror(code)))" }
 }
