@@ -1,4 +1,5 @@
 import FieldModel
+import JSON
 import Foundation
 import SQLite
 import SyncEngine
@@ -19,10 +20,13 @@ extension HubCLI {
         let directory = context.dataDirectory()
         let store = try HubStore.create(dataDirectory: directory, mission: mission, options: HubStore.options(wallClock: context.clock))
         let key = try store.local { db in try SealingKeys(db: db).current() }
+        let keys = SealingKeyFiles.defaultDirectory(dataDirectory: directory)
         return """
             Initialised the mission hub for \(mission) in \(directory)
               hub node id:     \(store.nodeID.hex)
               sealing key id:  \(key.map { Hex.encode($0.keyID) } ?? "-")
+              private key:     \(keys)/\(key.map { SealingKeyFiles.fileName(keyID: $0.keyID) } ?? "-") (mode 0600; not in the store nor its backups:
+                               keep an offline copy — without it sealed reports cannot be read)
             Next: issue a token for each field laptop with `missionhub node enroll NAME`,
             then start the server with `missionhub serve`.
 
@@ -38,8 +42,14 @@ extension HubCLI {
             throw HubError(.invalidValue, "'\(lifetimeText)' is not a token lifetime",
                            hint: "write a number and a unit s, m, h or d, from 1m to 30d, such as 24h")
         }
+        let settings = try publicSettings(context)
         let store = try context.openStore()
         let issued = try NodeRegistry(store: store).issueToken(name: name, lifetimeMilliseconds: lifetime, now: context.clock())
+        var command = "fieldnode enroll --hub \(settings.publicURL ?? "https://HUB-ADDRESS") --token \(issued.token)"
+        if let ca = settings.publicCAFile { command += " --ca-file \(ca)" }
+        if let pin = settings.publicPin { command += " --pin '\(pin)'" }
+        let unset = settings.publicURL == nil
+            ? "\n(Set public_url in the hub's config file to print the real address here.)\n" : ""
         return """
             Enrollment token for node '\(issued.name)' (shown only now; the hub keeps only its hash):
 
@@ -47,9 +57,35 @@ extension HubCLI {
 
             It works once and expires at \(TimeText.rfc3339(milliseconds: issued.expiresAt)) (in \(lifetimeText)).
             On the field laptop run:
-                fieldnode enroll --hub https://HUB-ADDRESS --token \(issued.token)
-
+                \(command)
+            \(unset)
             """
+    }
+
+    /// The config file `node enroll` reads its public_* settings from: `--config`, else the
+    /// service's file when it exists.
+    static let defaultConfigPath = "/etc/fieldsync/missionhub.conf"
+
+    static func publicSettings(_ context: CommandContext) throws -> HubSettings {
+        var settings = HubSettings()
+        if let path = context.command.option("config") {
+            try settings.load(configFile: path)
+        } else if FileManager.default.isReadableFile(atPath: defaultConfigPath) {
+            try settings.load(configFile: defaultConfigPath)
+        }
+        return settings
+    }
+
+    /// `missionhub node tokens [--json] [--cancel ID|NAME]`.
+    static func tokens(_ context: CommandContext) throws -> String {
+        let registry = NodeRegistry(store: try context.openStore())
+        if let target = context.command.option("cancel") {
+            let cancelled = try registry.cancelTokens(target, now: context.clock())
+            return cancelled.map { "Cancelled token \($0.id) for node '\($0.name)'.\n" }.joined()
+        }
+        let tokens = try registry.outstandingTokens(now: context.clock())
+        if context.command.flag("json") { return JSON.encode(TokenListing.json(tokens), pretty: true) + "\n" }
+        return TokenListing.text(tokens)
     }
 
     /// `missionhub node revoke NAME`.
@@ -59,8 +95,9 @@ extension HubCLI {
         let node = try NodeRegistry(store: store).revoke(name: name, now: context.clock())
         return """
             Revoked node '\(node.name)' (\(node.nodeID.hex)) at \(TimeText.rfc3339(milliseconds: node.revokedAt ?? 0)).
-            Its requests are refused from now on; to let the laptop sync again, issue a new token
-            with `missionhub node enroll \(node.name)` and enroll it again.
+            Its requests are refused from now on and its outstanding tokens are cancelled; it can never
+            enroll again. To replace the laptop, run `fieldnode init` in a fresh data directory on it
+            (a new node id) and enroll that with a new token from `missionhub node enroll NAME`.
 
             """
     }
@@ -81,7 +118,7 @@ extension HubCLI {
             throw HubError(.storage, "the backup to \(destination) failed: \(error.message)",
                            hint: "check that the directory exists and is writable, and that the disk has room")
         }
-        let problems = try checkBackup(destination)
+        let problems = try checkBackup(destination, epoch: try store.metadata(HubStore.epochKey) ?? "unknown", now: context.clock())
         guard problems.isEmpty else {
             throw HubError(.storage, "the backup \(destination) failed its integrity check: \(problems.prefix(3).joined(separator: "; "))",
                            hint: "remove it and run the backup again")
@@ -89,7 +126,9 @@ extension HubCLI {
         let size = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? Int) ?? nil
         return """
             Backed up the hub store to \(destination)\(size.map { " (\($0) bytes)" } ?? ""); integrity check ok.
-            To restore: stop the hub, copy the file to hub.sqlite in an empty data directory, start the hub.
+            It holds the reports, not the device registry (registry.sqlite) nor the private keys (keys/):
+            keep those apart (see Deploy/README.md, "Backups"). To restore: stop the hub, then
+                missionhub restore --from \(destination)
 
             """
     }
@@ -100,10 +139,16 @@ extension HubCLI {
         return "hub-\(stamp).sqlite"
     }
 
-    /// Opens the copy alone, makes it a single file (journal mode DELETE) and checks it.
-    static func checkBackup(_ path: String) throws -> [String] {
+    /// Opens the copy alone, makes it a single file (journal mode DELETE), marks it as a backup
+    /// (`HubStore.backupOfKey`: never served as it is) and checks it.
+    static func checkBackup(_ path: String, epoch: String, now: UInt64) throws -> [String] {
         let db = try Database(path: path, options: DatabaseOptions(create: false, journalModeWAL: false, busyTimeoutMilliseconds: 1000))
         _ = try db.query("PRAGMA journal_mode = DELETE") { $0.string(0) }
+        try db.inTransaction(.immediate) {
+            let put = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            try db.execute(put, [.text("x." + HubStore.backupOfKey), .text(epoch)])
+            try db.execute(put, [.text("x.backup_at"), .text(TimeText.rfc3339(milliseconds: now))])
+        }
         let problems = try db.integrityCheck().filter { $0 != "ok" }
         try db.close()
         return problems

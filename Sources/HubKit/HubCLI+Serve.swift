@@ -12,7 +12,12 @@ extension HubCLI {
         let log = gate.logger(writingTo: context.console.error)
         let directory = context.dataDirectory(configured: settings.dataDirectory)
         let options = HubStore.options(maxDriftSeconds: settings.maxDriftSeconds, wallClock: context.clock)
-        let store = try await offload { () throws(HubError) in try HubStore.open(dataDirectory: directory, options: options) }
+        let now = context.clock()
+        let (store, lock, note) = try await offload { () throws(HubError) in
+            try HubStore.openForServing(dataDirectory: directory, options: options, now: now)
+        }
+        defer { withExtendedLifetime(lock) {} }  // held until serve returns
+        if let note { log.warning("hub store was replaced or rolled back", ["detail": note]) }
         let server = HubServer(settings: settings, store: store, log: log,
                                notifier: SystemdNotifier(environment: context.environment), clock: context.clock)
         // SIGHUP: re-read the file (flags still override it); the log level applies at once.

@@ -58,20 +58,32 @@ public enum HubCLI {
                         ]),
             CommandSpec(name: "node", abstract: "Enroll, list and revoke field laptops.", subcommands: [
                 CommandSpec(name: "enroll", abstract: "Issue a one-time enrollment token for a new field laptop.",
+                            discussion: "Prints the `fieldnode enroll` command to run on the laptop, with the hub's address, CA file and pin from the config file's public_url, public_ca_file and public_pin (--config, else /etc/fieldsync/missionhub.conf when it exists).",
                             arguments: [
                                 .option("expires", valueName: "lifetime", help: "How long the token stays valid: 30m, 24h, 7d (default 24h, at most 30d)."),
+                                .option("config", valueName: "file", help: "The hub's config file (for public_url, public_ca_file, public_pin)."),
                                 .positional("name", help: "A name for the laptop: letters, digits, '.', '_', '-'."),
+                            ]),
+                CommandSpec(name: "tokens", abstract: "List enrollment tokens not yet used, cancelled or expired; cancel one.",
+                            discussion: "Never shows a token's text (the hub keeps only its hash). Revoking a node also cancels its outstanding tokens.",
+                            arguments: [
+                                jsonFlag,
+                                .option("cancel", valueName: "id|name", help: "Cancel the token with this id, or every outstanding token for this node name."),
                             ]),
                 CommandSpec(name: "list", abstract: "List enrolled laptops, their last contact and the ops received.",
                             arguments: [jsonFlag]),
-                CommandSpec(name: "revoke", abstract: "Refuse every later request from a laptop.",
+                CommandSpec(name: "revoke", abstract: "Refuse every later request from a laptop, for ever, and cancel its outstanding tokens.",
                             arguments: [.positional("name", help: "The laptop's name, as in `node list`.")]),
             ]),
             CommandSpec(name: "report", abstract: "Reports received from the field.", subcommands: [
                 CommandSpec(name: "list", abstract: "List received reports, newest first.", arguments: [jsonFlag]),
             ]),
             CommandSpec(name: "backup", abstract: "Copy the hub store to a new file, consistently, even while serving.",
+                        discussion: "The copy holds the reports. It does not hold the device registry (registry.sqlite) nor the private keys (keys/), which a restore never rolls back; keep those apart.",
                         arguments: [.option("out", valueName: "file", help: "The backup file to create (must not exist).")]),
+            CommandSpec(name: "restore", abstract: "Put a backup back as the hub's store, as a new epoch (the hub must be stopped).",
+                        discussion: "The store being replaced is kept as hub.sqlite.replaced-<time>. The restored hub writes under a new id and announces a new epoch, so every laptop resends what the backup lacks and pulls again on its next sync. Devices, tokens, revocations and replay counters (registry.sqlite) are never restored: no security decision is undone.",
+                        arguments: [.option("from", valueName: "file", help: "The backup file written by `missionhub backup`.")]),
         ])
 
     /// Runs `missionhub` with `arguments` (without the executable name); returns the exit status.
@@ -117,8 +129,10 @@ public enum HubCLI {
         case ["node", "enroll"]: return try enrollNode(context)
         case ["node", "list"]: return try list(NodeListing.self, context)
         case ["node", "revoke"]: return try revokeNode(context)
+        case ["node", "tokens"]: return try tokens(context)
         case ["report", "list"]: return try list(ReportListing.self, context)
         case ["backup"]: return try backup(context)
+        case ["restore"]: return try restore(context)
         default: throw HubError(.internal, "no handler for '\(context.command.path.joined(separator: " "))'")
         }
     }

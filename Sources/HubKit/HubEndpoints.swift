@@ -12,9 +12,12 @@ import Toolkit
 public struct HubEndpoints: Sendable {
     /// What the hub tells an enrolling node about itself.
     struct Identity: Sendable {
+        /// The hub's identity (its first node id), stable across restores.
         let hubID: NodeID
         let mission: String
         let sealingKey: SealingKeys.PublicKey
+        /// The store's epoch (spec §13.7).
+        let epoch: String
     }
 
     let store: Store
@@ -35,18 +38,22 @@ public struct HubEndpoints: Sendable {
     public init(store: Store, settings: HubSettings, log: Logger, clock: @escaping @Sendable () -> UInt64) throws(HubError) {
         let key: SealingKeys.PublicKey?
         let mission: String?
+        let hubID: NodeID
+        let epoch: String?
         do {
             key = try store.local { db in try SealingKeys(db: db).current() }
             mission = try store.metadata(HubStore.missionKey)
+            hubID = try store.identity()
+            epoch = try store.metadata(HubStore.epochKey)
         } catch {
             throw HubError(.storage, "could not read the hub's identity from \(store.path): \(error)")
         }
-        guard let key, let mission else {
+        guard let key, let mission, let epoch else {
             throw HubError(.storage, "the hub store \(store.path) has no mission or sealing key",
                            hint: "initialise a new data directory with `missionhub init --mission CODE`")
         }
         self.store = store
-        self.identity = Identity(hubID: store.nodeID, mission: mission, sealingKey: key)
+        self.identity = Identity(hubID: hubID, mission: mission, sealingKey: key, epoch: epoch)
         self.maxBodyBytes = settings.maxBodyBytes
         self.maxPullBytes = settings.maxPullBytes
         self.log = log

@@ -18,6 +18,10 @@ public struct HubError: Error, Sendable, Equatable, CustomStringConvertible {
         case nameTaken
         /// `node revoke` for a name no node has.
         case unknownNode
+        /// `node tokens --cancel` names no outstanding token.
+        case unknownToken
+        /// `restore` while a hub serves the data directory.
+        case hubRunning
         /// `backup --out` names a file that exists.
         case destinationExists
         /// The listener could not be bound (address in use, bad path).

@@ -8,7 +8,8 @@ import Toolkit
 /// of `/v1/` needs.
 ///
 /// Invariants:
-/// 1. Every response it returns carries `FS-Protocol: 1` and `FS-Hub-Time` (ms), errors included.
+/// 1. Every response it returns carries `FS-Protocol: 1`, `FS-Hub-Time` (ms) and, when the
+///    hub has one, `FS-Hub-Epoch`, errors included.
 /// 2. Every non-200 body is the spec's error envelope (§11.1): refusals (`HubWireError`) with
 ///    their code; the router's 404/405 as `not_found`/`method_not_allowed`; any other error as
 ///    `internal` with no internal text, logged with the request id and the error's type and
@@ -21,6 +22,8 @@ struct HubResponder: HTTPResponder {
     let router: Router
     let log: Logger
     let clock: @Sendable () -> UInt64
+    /// The store's epoch (spec §13.7); nil only in tests of the responder alone.
+    var epoch: String? = nil
 
     func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse {
         var response: HTTPResponse
@@ -39,7 +42,7 @@ struct HubResponder: HTTPResponder {
             log.error("request failed", ["request_id": context.requestID, "path": request.path] + Self.describe(error))
             response = HubWireError(.internalError).response()
         }
-        Self.stampProtocolHeaders(&response, now: clock())
+        Self.stampProtocolHeaders(&response, now: clock(), epoch: epoch)
         ContentCoding.compress(&response, acceptEncoding: request.headers["Accept-Encoding"])
         return response
     }
@@ -48,19 +51,21 @@ struct HubResponder: HTTPResponder {
     /// each case (`HubWireError.init(generated:)`) under the HTTP server's own status (408 stays
     /// 408, 431 stays 431: the body's code and retry tell the node what to do), with
     /// `FS-Protocol` and `FS-Hub-Time` from `clock`. Not compressed: the request is unknown.
-    static func generatedErrorResponder(clock: @escaping @Sendable () -> UInt64) -> HTTPGeneratedErrorResponder {
+    static func generatedErrorResponder(clock: @escaping @Sendable () -> UInt64, epoch: String? = nil) -> HTTPGeneratedErrorResponder {
         { error in
             var response = HubWireError(generated: error).response()
             response.status = error.status
-            stampProtocolHeaders(&response, now: clock())
+            stampProtocolHeaders(&response, now: clock(), epoch: epoch)
             return response
         }
     }
 
-    /// Sets `FS-Protocol: 1` and `FS-Hub-Time: <now>` (ms), as every hub response carries.
-    static func stampProtocolHeaders(_ response: inout HTTPResponse, now: UInt64) {
+    /// Sets `FS-Protocol: 1`, `FS-Hub-Time: <now>` (ms) and `FS-Hub-Epoch`, as every hub
+    /// response carries.
+    static func stampProtocolHeaders(_ response: inout HTTPResponse, now: UInt64, epoch: String? = nil) {
         response.headers.set(name: RequestSigning.protocolHeader, value: RequestSigning.protocolVersion)
         response.headers.set(name: RequestSigning.hubTimeHeader, value: String(now))
+        if let epoch { response.headers.set(name: RequestSigning.hubEpochHeader, value: epoch) }
     }
 
     /// Log metadata for an unexpected error: its type and code, never its message (which

@@ -1,25 +1,56 @@
 import SQLite
 import SyncEngine
 
-/// The hub's own, non-replicated tables (`StoreOptions.localMigrations`).
+/// The hub's own, non-replicated tables in `hub.sqlite` (`StoreOptions.localMigrations`).
 ///
 /// Invariants:
-/// 1. `hub_nodes` has one row per node id ever enrolled. `name` is unique; `public_key` is the
-///    raw 32-byte Ed25519 key of the device. `last_counter` (u64 stored as its 64-bit pattern)
-///    only grows, and is written before the hub acts on a request body (spec §10.2).
-///    `revoked_at` set: every signed request from the node is refused with `revoked`.
-/// 2. `hub_tokens` holds SHA-256 of each enrollment token, never the token. A token is usable
-///    iff `used_at` is NULL and `expires_at` is in the future; redeeming sets `used_at`,
-///    `used_by` (node id) and `used_key` (public key) in the transaction that enrolls the node,
-///    so a lost answer can be repeated to the same device and no one else.
-/// 3. `hub_keys` holds the hub's X25519 sealing key pair (created by `init`); nodes seal
-///    sensitive fields to the public key. It lives in the store so a backup carries it.
-/// 4. Times are milliseconds since the Unix epoch.
+/// 1. The device registry and tokens are NOT here: they live in `registry.sqlite`
+///    (`RegistrySchema`), which backups and restores of this file leave alone. Migrations
+///    0001–0003 created them here; 0004 moves their rows there and drops them.
+/// 2. No private key is here (it would sit in every backup): `hub_sealing_keys` holds the
+///    public halves of the hub's X25519 sealing keys; the private halves are files
+///    (`SealingKeyFiles`). Migration 0006 moved keys that older stores kept in `hub_keys`.
+/// 3. Times are milliseconds since the Unix epoch.
 enum HubSchema {
-    static let migrations: [LocalMigration] = [
+    /// The migrations; `keysDirectory` is where 0006 writes private keys it moves out.
+    static func migrations(keysDirectory: String) -> [LocalMigration] { legacy + [
+        LocalMigration("hub-0004-registry-apart") { db in
+            // The registry is attached as `registry` (RegistrySchema) before migrations run.
+            try db.execute("""
+                INSERT OR IGNORE INTO registry.hub_nodes(node_id, name, public_key, enrolled_at, revoked_at, last_counter,
+                                                         last_contact, last_protocol, last_error, last_backlog)
+                    SELECT node_id, name, public_key, enrolled_at, revoked_at, last_counter,
+                           last_contact, last_protocol, last_error, last_backlog FROM main.hub_nodes;
+                INSERT OR IGNORE INTO registry.hub_tokens(token_hash, name, created_at, expires_at, used_at, used_by, used_key)
+                    SELECT token_hash, name, created_at, expires_at, used_at, used_by, used_key FROM main.hub_tokens;
+                DROP TABLE main.hub_nodes;
+                DROP TABLE main.hub_tokens;
+                """)
+        },
+        LocalMigration("hub-0006-sealing-keys-apart") { db in
+            try db.execute("PRAGMA main.secure_delete = ON")
+            let pairs = try db.query("SELECT key_id, private_key, public_key, created_at FROM main.hub_keys") { row in
+                (row.blob(0) ?? [], row.blob(1) ?? [], row.blob(2) ?? [], row.unsigned(3) ?? 0)
+            }
+            for (id, privateKey, _, _) in pairs {
+                try SealingKeyFiles(directory: keysDirectory).write(keyID: id, privateKey: privateKey)
+            }
+            try db.execute("""
+                CREATE TABLE main.hub_sealing_keys(
+                    key_id BLOB PRIMARY KEY NOT NULL,
+                    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+                    created_at INTEGER NOT NULL);
+                INSERT INTO main.hub_sealing_keys(key_id, public_key, created_at) SELECT key_id, public_key, created_at FROM main.hub_keys;
+                DROP TABLE main.hub_keys;
+                """)
+        },
+    ] }
+
+    /// The first migrations, as they shipped (kept so that older stores upgrade step by step).
+    static let legacy: [LocalMigration] = [
         LocalMigration("hub-0001-nodes") { db in
             try db.execute("""
-                CREATE TABLE hub_nodes(
+                CREATE TABLE main.hub_nodes(
                     node_id BLOB PRIMARY KEY NOT NULL CHECK (length(node_id) = 16),
                     name TEXT NOT NULL UNIQUE,
                     public_key BLOB NOT NULL CHECK (length(public_key) = 32),
@@ -32,7 +63,7 @@ enum HubSchema {
                 )
                 """)
             try db.execute("""
-                CREATE TABLE hub_tokens(
+                CREATE TABLE main.hub_tokens(
                     token_hash BLOB PRIMARY KEY NOT NULL CHECK (length(token_hash) = 32),
                     name TEXT NOT NULL,
                     created_at INTEGER NOT NULL,
@@ -45,7 +76,7 @@ enum HubSchema {
         },
         LocalMigration("hub-0002-keys") { db in
             try db.execute("""
-                CREATE TABLE hub_keys(
+                CREATE TABLE main.hub_keys(
                     key_id BLOB PRIMARY KEY NOT NULL,
                     private_key BLOB NOT NULL CHECK (length(private_key) = 32),
                     public_key BLOB NOT NULL CHECK (length(public_key) = 32),
@@ -55,7 +86,7 @@ enum HubSchema {
         },
         LocalMigration("hub-0003-backlog") { db in
             // What the node last reported as not yet acknowledged (`FS-Backlog`), NULL until then.
-            try db.execute("ALTER TABLE hub_nodes ADD COLUMN last_backlog INTEGER")
+            try db.execute("ALTER TABLE main.hub_nodes ADD COLUMN last_backlog INTEGER")
         },
     ]
 }

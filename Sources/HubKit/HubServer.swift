@@ -49,11 +49,11 @@ public struct HubServer: Sendable {
         } catch {
             throw HubError(.storage, "the hub store \(store.path) failed at start: \(error)")
         }
-        let responder = HubResponder(router: endpoints.router(), log: log, clock: clock)
+        let responder = HubResponder(router: endpoints.router(), log: log, clock: clock, epoch: endpoints.identity.epoch)
         let server: HTTPServer
         do {
             var configuration = settings.serverConfiguration
-            configuration.generatedErrorResponder = HubResponder.generatedErrorResponder(clock: clock)
+            configuration.generatedErrorResponder = HubResponder.generatedErrorResponder(clock: clock, epoch: endpoints.identity.epoch)
             server = try HTTPServer(configuration: configuration, responder: responder, log: httpLog)
         } catch {
             throw HubError(.listen, "cannot listen on \(settings.address): \(error.message)",
@@ -65,7 +65,7 @@ public struct HubServer: Sendable {
             return settings.address.description
         } ?? settings.address.description
         log.notice("hub serving", ["address": address, "mission": endpoints.identity.mission,
-                                   "hub": store.nodeID.hex])
+                                   "hub": endpoints.identity.hubID.hex, "epoch": endpoints.identity.epoch])
         let status = "serving mission \(endpoints.identity.mission) on \(address)"
         notify("ready") { try notifier.ready(status: status) }
         await withTaskGroup(of: Void.self) { group in

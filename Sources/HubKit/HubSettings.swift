@@ -15,6 +15,9 @@ import Toolkit
 /// | `max_pull_bytes` | largest batch frame in a pull response | 262 144 (256 KiB) |
 /// | `data_dir` | the hub's data directory | see `HubCLI` |
 /// | `log_level` | `error`, `warning`, `notice`, `info` or `debug` | `info` |
+/// | `public_url` | the address laptops use (printed by `node enroll`) | — |
+/// | `public_ca_file` | the CA bundle laptops must trust (printed as `--ca-file`) | — |
+/// | `public_pin` | the key pin laptops check (printed as `--pin`) | — |
 ///
 /// `listen` and `unix_socket` exclude each other within one source; a flag (`--listen`,
 /// `--unix`) replaces whichever the file chose.
@@ -25,7 +28,8 @@ public struct HubSettings: Sendable, Equatable {
     public static let defaultPort = 8470
     /// The keys a config file may set.
     public static let configKeys = ["listen", "unix_socket", "max_body_bytes", "max_connections",
-                                    "max_drift_seconds", "max_pull_bytes", "data_dir", "log_level"]
+                                    "max_drift_seconds", "max_pull_bytes", "data_dir", "log_level",
+                                    "public_url", "public_ca_file", "public_pin"]
 
     public var address: HTTPServerConfiguration.Address = .tcp(host: "127.0.0.1", port: HubSettings.defaultPort)
     public var maxBodyBytes = HubSettings.protocolMaxBodyBytes
@@ -35,6 +39,10 @@ public struct HubSettings: Sendable, Equatable {
     /// Nil: resolved by the usual rules (`MISSIONHUB_DATA_DIR`, `STATE_DIRECTORY`, …).
     public var dataDirectory: String?
     public var logLevel: Logger.Level = .info
+    /// What `node enroll` prints for the laptop's `fieldnode enroll` (not used by `serve`).
+    public var publicURL: String?
+    public var publicCAFile: String?
+    public var publicPin: String?
 
     public init() {}
 
@@ -73,6 +81,17 @@ public struct HubSettings: Sendable, Equatable {
         if let directory = file.string("data_dir") {
             guard !directory.isEmpty else { throw invalid("data_dir", "give a directory, or remove the line") }
             dataDirectory = directory
+        }
+        if let url = file.string("public_url") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.utf8.count > 8, !url.contains(" ") else {
+                throw invalid("public_url", "give the address laptops use, such as https://hub.minusca.example, got '\(url)'")
+            }
+            publicURL = url
+        }
+        publicCAFile = file.string("public_ca_file") ?? publicCAFile
+        if let pin = file.string("public_pin") {
+            guard pin.hasPrefix("sha256//") else { throw invalid("public_pin", "give sha256//BASE64 (curl's pin format), got '\(pin)'") }
+            publicPin = pin
         }
         if let name = file.string("log_level") {
             guard let level = Logger.Level(name: name) else {

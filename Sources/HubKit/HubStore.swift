@@ -13,6 +13,12 @@ public enum HubStore {
     public static let fileName = "hub.sqlite"
     /// The metadata key holding the mission code.
     public static let missionKey = "mission"
+    /// The metadata key holding the store's epoch (spec §13.7): 32 hex digits, new at `init`
+    /// and at every restore.
+    public static let epochKey = "epoch"
+    /// Set (to the epoch it was taken from) in a file written by `missionhub backup`: such a
+    /// file is never served as it is; `missionhub restore` makes it a store again.
+    public static let backupOfKey = "backup_of"
 
     /// The data directory by the shared rules (`--data-dir`, `$MISSIONHUB_DATA_DIR`,
     /// `$STATE_DIRECTORY`, XDG, `~/.local/share/fieldsync/hub`).
@@ -24,9 +30,20 @@ public enum HubStore {
     /// Store options for the hub: `synchronous=FULL`, the hub's local tables, the skew guard.
     public static func options(maxDriftSeconds: Int = 300,
                                wallClock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds) -> StoreOptions {
-        StoreOptions(synchronous: .full, maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, wallClock: wallClock,
-                     localMigrations: HubSchema.migrations)
+        StoreOptions(synchronous: .full, maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, wallClock: wallClock)
     }
+
+    /// `options` with what depends on the data directory: the registry attached (`RegistrySchema`)
+    /// and the hub's migrations (which move old private keys to `keys/`).
+    static func options(_ options: StoreOptions, dataDirectory: String) -> StoreOptions {
+        var options = options
+        options.attachments = [RegistrySchema.attachment(dataDirectory: dataDirectory)]
+        options.localMigrations = HubSchema.migrations(keysDirectory: SealingKeyFiles.defaultDirectory(dataDirectory: dataDirectory))
+        return options
+    }
+
+    /// A new epoch: 16 random bytes as 32 hex digits.
+    static func newEpoch() -> String { NodeID.random().hex }
 
     /// Creates the data directory (0700) and a new hub store for `mission`, with the hub's
     /// sealing key. Blocking.
@@ -38,9 +55,14 @@ public enum HubStore {
         }
         let path = dataDirectory + "/" + fileName
         do {
-            let store = try Store.create(path: path, role: .hub, metadata: [missionKey: mission], options: options)
-            _ = try store.local { db in try SealingKeys(db: db).create(now: options.wallClock()) }
+            let options = Self.options(options, dataDirectory: dataDirectory)
+            let store = try Store.create(path: path, role: .hub, metadata: [missionKey: mission, epochKey: newEpoch()], options: options)
+            let files = SealingKeyFiles(directory: SealingKeyFiles.defaultDirectory(dataDirectory: dataDirectory))
+            _ = try store.local { db in try SealingKeys(db: db).create(now: options.wallClock(), files: files) }
+            try HubEpoch(store: store).adopt()
             return store
+        } catch let error as HubError {
+            throw error
         } catch let error as StoreError {
             throw .store(error)
         } catch {
@@ -52,11 +74,65 @@ public enum HubStore {
     public static func open(dataDirectory: String, options: StoreOptions) throws(HubError) -> Store {
         let path = dataDirectory + "/" + fileName
         do {
-            return try Store.open(path: path, expectedRole: .hub, options: options)
+            let store = try Store.open(path: path, expectedRole: .hub, options: Self.options(options, dataDirectory: dataDirectory))
+            if let epoch = try store.metadata(backupOfKey) {
+                throw HubError(.storage, "\(path) is a backup (taken at epoch \(epoch)), not a live store",
+                               hint: "restore it with `missionhub restore --from FILE`, which makes the hub start a new epoch so that laptops resend what it lost")
+            }
+            return store
+        } catch let error as HubError {
+            throw error
         } catch let error as StoreError {
             throw .store(error)
         } catch {
             throw HubError(.storage, "could not open the hub store at \(path): \(error)")
+        }
+    }
+}
+
+extension HubStore {
+    /// The lock file `serve` holds while it runs (`restore` refuses to run beside it).
+    public static let lockFileName = "hub.lock"
+
+    /// Takes the data directory's lock, or explains who holds it.
+    static func lock(dataDirectory: String) throws(HubError) -> FileLock {
+        let path = dataDirectory + "/" + lockFileName
+        let lock: FileLock?
+        do {
+            lock = try FileLock.tryAcquire(path)
+        } catch {
+            throw HubError(.storage, "cannot lock \(path): \(error)", hint: "check that the data directory exists and is writable")
+        }
+        guard let lock else {
+            throw HubError(.hubRunning, "a missionhub serve is running on \(dataDirectory)",
+                           hint: "stop it first (`systemctl stop missionhub`), then run this again")
+        }
+        return lock
+    }
+
+    /// Opens the store for `serve`, under the data directory's lock. A store that was replaced
+    /// or rolled back by hand (`HubEpoch` rule 2) starts a new epoch here, so laptops resend and
+    /// re-pull by themselves; `note` then says what was found. Blocking.
+    static func openForServing(dataDirectory: String, options: StoreOptions, now: UInt64)
+        throws(HubError) -> (store: Store, lock: FileLock, note: String?) {
+        let lock = try lock(dataDirectory: dataDirectory)
+        var store = try open(dataDirectory: dataDirectory, options: options)
+        do {
+            guard case .rolledBack(let reason) = try HubEpoch(store: store).verdict() else {
+                try HubEpoch(store: store).adopt()
+                return (store, lock, nil)
+            }
+            let epoch = try HubEpoch.begin(path: store.path, now: now, restoredFrom: nil)
+            store = try open(dataDirectory: dataDirectory, options: options)
+            try HubEpoch(store: store).adopt()
+            try HubEpoch(store: store).forgetBacklogs()
+            return (store, lock, "\(reason); started epoch \(epoch) so that laptops resend what it lost")
+        } catch let error as HubError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw HubError(.storage, "could not check the epoch of \(store.path): \(error)")
         }
     }
 }

@@ -30,7 +30,8 @@ public struct IssuedToken: Sendable, Equatable {
     public let expiresAt: UInt64
 }
 
-/// The enrolled devices and their tokens (`hub_nodes`, `hub_tokens`; see `HubSchema`).
+/// The enrolled devices and their tokens (`registry.hub_nodes`, `registry.hub_tokens`; see
+/// `RegistrySchema`).
 ///
 /// Every method is blocking and runs one transaction on the store's queue; call it through
 /// `Store.async` from async code. Refusals meant for a device are thrown as `HubWireError`,
@@ -70,7 +71,7 @@ public struct NodeRegistry: Sendable {
                     throw HubError(.nameTaken, "a node named '\(name)' is enrolled and active",
                                    hint: "revoke it first with `missionhub node revoke \(name)`, or choose another name")
                 }
-                try db.execute("INSERT INTO hub_tokens(token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                try db.execute("INSERT INTO registry.hub_tokens(token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?)",
                                [.blob(EnrollmentToken.hash(token)), .text(name), now.databaseValue, expiresAt.databaseValue])
             }
         }
@@ -85,7 +86,8 @@ public struct NodeRegistry: Sendable {
     }
 
     /// Revokes the node called `name`: from now on every signed request from it is refused
-    /// with `revoked`. Revoking a revoked node is an error (nothing to do).
+    /// with `revoked`, it can never enroll again, and the outstanding tokens for its name are
+    /// cancelled. Revoking a revoked node is an error (nothing to do).
     @discardableResult
     public func revoke(name: String, now: UInt64) throws -> EnrolledNode {
         try store.local { db in
@@ -96,7 +98,10 @@ public struct NodeRegistry: Sendable {
                 guard !node.isRevoked else {
                     throw HubError(.invalidValue, "node '\(name)' is already revoked", hint: "nothing to do")
                 }
-                try db.execute("UPDATE hub_nodes SET revoked_at = ? WHERE node_id = ?", [now.databaseValue, .blob(node.nodeID.bytes)])
+                try db.execute("UPDATE registry.hub_nodes SET revoked_at = ? WHERE node_id = ?", [now.databaseValue, .blob(node.nodeID.bytes)])
+                try db.execute("""
+                    UPDATE registry.hub_tokens SET cancelled_at = ?1 WHERE name = ?2 AND used_at IS NULL AND cancelled_at IS NULL
+                    """, [now.databaseValue, .text(name)])
                 return try holder(db, name: name) ?? node
             }
         }
@@ -109,52 +114,63 @@ public struct NodeRegistry: Sendable {
     ///
     /// Decisions where the spec is silent:
     /// - A token already redeemed by the same node id and key answers the same success again,
-    ///   even after it expired (the device's first answer was lost).
-    /// - A node id enrolled under another name is `already_enrolled` (409); under the same
-    ///   name it is re-enrolled (new key, revocation lifted) if it was revoked or brings the
-    ///   same key, else `already_enrolled`.
+    ///   even after it expired (the device's first answer was lost) — unless the node has been
+    ///   revoked since (`revoked`).
+    /// - No node may take an identity the hub already knows (issue 14, part 3): the hub's own
+    ///   ids (its identity and every writer id its store has used) are `already_enrolled`; a
+    ///   revoked node id is `revoked` for ever — neither an older token nor a new one brings a
+    ///   revoked device back; a node id enrolled under another name, or under this name with
+    ///   another key, is `already_enrolled`. An active node bringing its own key again under
+    ///   its own name is enrolled again (harmless; the token is spent).
     /// - A new node id taking the name of a revoked node: the revoked row is renamed
     ///   `<name>~<its node id>` and keeps its history; an active holder is `already_enrolled`.
     /// - Returns the enrolled name and whether this was a repeat of an earlier success.
     func redeem(tokenHash: [UInt8], nodeID: NodeID, publicKey: [UInt8], now: UInt64) throws -> (name: String, repeated: Bool) {
-        try store.local { db in
+        let own = try store.ownNodeIDs()
+        return try store.local { db in
             try db.inTransaction(.immediate) {
-                let row = try db.queryFirst("SELECT name, expires_at, used_at, used_by, used_key FROM hub_tokens WHERE token_hash = ?",
-                                            [.blob(tokenHash)]) { ($0.string(0) ?? "", $0.unsigned(1) ?? 0, $0.unsigned(2), $0.blob(3), $0.blob(4)) }
-                guard let (name, expiresAt, usedAt, usedBy, usedKey) = row else { throw HubWireError(.badToken) }
+                let row = try db.queryFirst("SELECT name, expires_at, used_at, used_by, used_key, cancelled_at FROM registry.hub_tokens WHERE token_hash = ?",
+                                            [.blob(tokenHash)]) { ($0.string(0) ?? "", $0.unsigned(1) ?? 0, $0.unsigned(2), $0.blob(3), $0.blob(4), $0.unsigned(5)) }
+                guard let (name, expiresAt, usedAt, usedBy, usedKey, cancelledAt) = row else { throw HubWireError(.badToken) }
                 if usedAt != nil {
                     guard usedBy == nodeID.bytes, usedKey == publicKey else { throw HubWireError(.badToken) }
+                    if try node(db, nodeID)?.isRevoked == true { throw Self.revokedForEver }
                     return (name, true)
                 }
-                guard now < expiresAt else { throw HubWireError(.badToken) }
+                guard cancelledAt == nil, now < expiresAt else { throw HubWireError(.badToken) }
+                if try own.contains(nodeID) || HubEpoch.writers(db).contains(nodeID) {
+                    throw HubWireError(.alreadyEnrolled, "This node id is the hub's own; run fieldnode init in a fresh data directory and enroll again.")
+                }
                 try enroll(db, name: name, nodeID: nodeID, publicKey: publicKey, now: now)
-                try db.execute("UPDATE hub_tokens SET used_at = ?, used_by = ?, used_key = ? WHERE token_hash = ?",
+                try db.execute("UPDATE registry.hub_tokens SET used_at = ?, used_by = ?, used_key = ? WHERE token_hash = ?",
                                [now.databaseValue, .blob(nodeID.bytes), .blob(publicKey), .blob(tokenHash)])
                 return (name, false)
             }
         }
     }
 
+    static let revokedForEver = HubWireError(.revoked, "This laptop was revoked and can never enroll again; run fieldnode init in a fresh data directory (a new node id) and enroll with a new token.")
+
     private func enroll(_ db: Database, name: String, nodeID: NodeID, publicKey: [UInt8], now: UInt64) throws {
         if let existing = try node(db, nodeID) {
+            guard !existing.isRevoked else { throw Self.revokedForEver }
             guard existing.name == name else {
                 throw HubWireError(.alreadyEnrolled, "This node id is already enrolled under another name; run fieldnode init on a fresh data dir.")
             }
-            let currentKey = try db.queryFirst("SELECT public_key FROM hub_nodes WHERE node_id = ?", [.blob(nodeID.bytes)]) { $0.blob(0) } ?? nil
-            guard existing.isRevoked || currentKey == publicKey else { throw HubWireError(.alreadyEnrolled) }
-            try db.execute("""
-                UPDATE hub_nodes SET public_key = ?, enrolled_at = ?, revoked_at = NULL, last_error = NULL WHERE node_id = ?
-                """, [.blob(publicKey), now.databaseValue, .blob(nodeID.bytes)])
+            let currentKey = try db.queryFirst("SELECT public_key FROM registry.hub_nodes WHERE node_id = ?", [.blob(nodeID.bytes)]) { $0.blob(0) } ?? nil
+            guard currentKey == publicKey else { throw HubWireError(.alreadyEnrolled) }
+            try db.execute("UPDATE registry.hub_nodes SET enrolled_at = ?, last_error = NULL WHERE node_id = ?",
+                           [now.databaseValue, .blob(nodeID.bytes)])
             return
         }
         if let holder = try holder(db, name: name) {
             guard holder.isRevoked else {
                 throw HubWireError(.alreadyEnrolled, "Another active device is enrolled under this name; ask the admin for a token with another name.")
             }
-            try db.execute("UPDATE hub_nodes SET name = ? WHERE node_id = ?",
+            try db.execute("UPDATE registry.hub_nodes SET name = ? WHERE node_id = ?",
                            [.text(name + "~" + holder.nodeID.hex), .blob(holder.nodeID.bytes)])
         }
-        try db.execute("INSERT INTO hub_nodes(node_id, name, public_key, enrolled_at) VALUES (?, ?, ?, ?)",
+        try db.execute("INSERT INTO registry.hub_nodes(node_id, name, public_key, enrolled_at) VALUES (?, ?, ?, ?)",
                        [.blob(nodeID.bytes), .text(name), .blob(publicKey), now.databaseValue])
     }
 
@@ -166,16 +182,17 @@ public struct NodeRegistry: Sendable {
         try store.local { db in
             try db.inTransaction(.immediate) {
                 guard let node = try node(db, nodeID),
-                      let raw = try db.queryFirst("SELECT public_key FROM hub_nodes WHERE node_id = ?", [.blob(nodeID.bytes)], { $0.blob(0) }) ?? nil
+                      let raw = try db.queryFirst("SELECT public_key FROM registry.hub_nodes WHERE node_id = ?", [.blob(nodeID.bytes)], { $0.blob(0) }) ?? nil
                 else { throw HubWireError(.unauthenticated) }
                 guard !node.isRevoked else { throw HubWireError(.revoked) }
                 guard let key = try? Ed25519.PublicKey(rawRepresentation: raw), verify(key) else {
                     throw HubWireError(.unauthenticated)
                 }
                 guard counter > node.lastCounter else { throw HubWireError(.staleCounter, lastCounter: node.lastCounter) }
-                try db.execute("UPDATE hub_nodes SET last_counter = ?, last_contact = ?, last_protocol = ?, last_backlog = coalesce(?, last_backlog) WHERE node_id = ?",
+                try db.execute("UPDATE registry.hub_nodes SET last_counter = ?, last_contact = ?, last_protocol = ?, last_backlog = coalesce(?, last_backlog) WHERE node_id = ?",
                                [counter.databaseValue, now.databaseValue, .integer(Int64(protocolVersion)),
                                 backlog.map { $0.databaseValue } ?? .null, .blob(nodeID.bytes)])
+                try db.execute(HubEpoch.refreshMarks, [.blob(store.nodeID.bytes)])
                 return try self.node(db, nodeID) ?? node
             }
         }
@@ -184,7 +201,7 @@ public struct NodeRegistry: Sendable {
     /// Records how an authenticated request ended: a wire error code, or nil for success.
     func recordOutcome(nodeID: NodeID, errorCode: String?) throws {
         try store.local { db in
-            try db.execute("UPDATE hub_nodes SET last_error = ? WHERE node_id = ?",
+            try db.execute("UPDATE registry.hub_nodes SET last_error = ? WHERE node_id = ?",
                            [errorCode.map { .text($0) } ?? .null, .blob(nodeID.bytes)])
         }
     }
@@ -197,7 +214,7 @@ public struct NodeRegistry: Sendable {
     // MARK: Rows
 
     private static let nodeColumns = """
-        SELECT node_id, name, enrolled_at, revoked_at, last_counter, last_contact, last_protocol, last_error, last_backlog FROM hub_nodes
+        SELECT node_id, name, enrolled_at, revoked_at, last_counter, last_contact, last_protocol, last_error, last_backlog FROM registry.hub_nodes
         """
 
     private static func node(_ row: Row) -> EnrolledNode? {

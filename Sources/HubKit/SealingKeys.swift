@@ -2,7 +2,8 @@ import Crypto
 import SQLite
 import SyncProtocol
 
-/// The hub's X25519 sealing key pair in `hub_keys` (see `HubSchema`, invariant 3).
+/// The public halves of the hub's X25519 sealing keys in `hub_sealing_keys` (see `HubSchema`,
+/// invariant 2); the private halves are files (`SealingKeyFiles`), never in the store.
 ///
 /// The key id is the first 8 bytes of SHA-256 of the raw public key; nodes put it in every
 /// sealed value (`Value.sealed(keyID:ciphertext:)`) so the hub can later rotate keys and still
@@ -20,20 +21,21 @@ struct SealingKeys {
         Array(SHA256.hash(publicKey).prefix(8))
     }
 
-    /// Generates and stores a new key pair.
+    /// Generates a key pair: the private half into `files` (0600), the public half here.
     @discardableResult
-    func create(now: UInt64) throws -> PublicKey {
+    func create(now: UInt64, files: SealingKeyFiles) throws -> PublicKey {
         let key = X25519.PrivateKey()
         let publicKey = key.publicKey.rawRepresentation
         let id = Self.keyID(for: publicKey)
-        try db.execute("INSERT INTO hub_keys(key_id, private_key, public_key, created_at) VALUES (?, ?, ?, ?)",
-                       [.blob(id), .blob(key.rawRepresentation), .blob(publicKey), now.databaseValue])
+        try files.write(keyID: id, privateKey: key.rawRepresentation)
+        try db.execute("INSERT INTO main.hub_sealing_keys(key_id, public_key, created_at) VALUES (?, ?, ?)",
+                       [.blob(id), .blob(publicKey), now.databaseValue])
         return PublicKey(keyID: id, publicKey: publicKey)
     }
 
-    /// The newest public key, or nil when `init` made none (a store from before keys existed).
+    /// The newest public key, or nil when `init` made none.
     func current() throws -> PublicKey? {
-        try db.queryFirst("SELECT key_id, public_key FROM hub_keys ORDER BY created_at DESC, key_id LIMIT 1") { row in
+        try db.queryFirst("SELECT key_id, public_key FROM main.hub_sealing_keys ORDER BY created_at DESC, key_id LIMIT 1") { row in
             PublicKey(keyID: row.blob(0) ?? [], publicKey: row.blob(1) ?? [])
         }
     }

@@ -18,6 +18,8 @@ enum StatusCommand {
         let hubURL = try store.metadata(FieldNode.Key.hubURL)
         let bytes = fileSize(node.home.storePath) + fileSize(node.home.storePath + "-wal")
         let clockWarning = peer.clockOffsetMilliseconds.flatMap(clockWarning)
+        let heldReports = peer.heldAtPeer > 0 ? try store.entitiesStampedAhead() : 0
+        let backlogText = backlogLine(backlog: backlog, peer: peer)
         if context.command.flag("json") {
             context.sayJSON(.object(JSONObject([
                 "nodeId": .string(store.nodeID.hex),
@@ -29,6 +31,8 @@ enum StatusCommand {
                 "reports": .int(Int64(reports)),
                 "ops": .int(Int64(ops)),
                 "backlog": .int(Int64(backlog)),
+                "backlogVerified": .bool(peer.acksVerified),
+                "heldAtHub": ["ops": .int(Int64(peer.heldAtPeer)), "reports": .int(Int64(heldReports))],
                 "hubURL": hubURL.map(JSONValue.string) ?? .null,
                 "lastSyncAt": peer.lastSuccessMilliseconds.map { .int(Int64($0)) } ?? .null,
                 "lastError": peer.lastError.map(JSONValue.string) ?? .null,
@@ -44,13 +48,27 @@ enum StatusCommand {
             ("store", "\(node.home.storePath) (\(humanBytes(bytes)))"),
             ("reports", "\(reports)"),
             ("ops", "\(ops)"),
-            ("backlog", backlog == 0 ? "none: the hub has every change" : "\(backlog) ops not yet acknowledged by the hub"),
+            ("backlog", backlogText),
             ("hub", hubURL ?? "not enrolled (run: fieldnode enroll --hub URL --token TOKEN)"),
             ("last sync", peer.lastSuccessMilliseconds.map { LocalTime.display(milliseconds: $0) } ?? "never"),
             ("last error", peer.lastError ?? "none"),
         ]
+        if peer.heldAtPeer > 0 {
+            lines.append(("held at hub", "\(heldReports) reports (\(peer.heldAtPeer) changes) stamped while this laptop's clock was ahead; kept in the hub's quarantine until the hub admin releases them (missionhub quarantine release)"))
+        }
         if let clockWarning { lines.append(("clock", "warning: \(clockWarning)")) }
         context.output.write(ReportShowCommand.aligned(lines.map { ($0.0 + ":", $0.1) }))
+    }
+
+    /// What the hub holds of our changes, only as far as its last acknowledgement proves it: a
+    /// hub restored from a backup (new epoch) may have lost some, until the next sync asks.
+    static func backlogLine(backlog: Int, peer: PeerState) -> String {
+        guard peer.acksVerified else {
+            return "unknown: the hub was restored from a backup; the next sync asks it what it holds and resends the rest"
+        }
+        guard backlog == 0 else { return "\(backlog) changes not yet acknowledged by the hub" }
+        guard let last = peer.lastSuccessMilliseconds else { return "none" }
+        return "none: the hub acknowledged every change (at the last sync, \(LocalTime.display(milliseconds: last)))"
     }
 
     /// A warning when our clock is more than 5 minutes off the hub's (offset = hub − ours).

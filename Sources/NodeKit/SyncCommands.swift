@@ -50,16 +50,21 @@ enum SyncCommands {
             context.sayJSON(.object(JSONObject([
                 "pushedOps": .int(Int64(summary.pushedOps)), "pulledOps": .int(Int64(summary.pulledOps)),
                 "mergedOps": .int(Int64(summary.mergedOps)), "quarantinedAtHub": .int(Int64(summary.quarantinedAtHub)),
+                "reportsHeldAtHub": .int(Int64(summary.reportsHeldAtHub)),
+                "hubRestored": .bool(summary.newEpoch != nil), "resentFrom": summary.rewoundTo.map { .int(Int64(clamping: $0)) } ?? .null,
                 "clockOffsetMilliseconds": summary.clockOffsetMilliseconds.map { .int($0) } ?? .null,
             ])))
             return
         }
         context.say("pushed \(summary.pushedOps) ops, pulled \(summary.pulledOps) ops (hub at \(credentials.hubURL.base))")
         if summary.quarantinedAtHub > 0 {
-            context.note("warning: the hub holds \(summary.quarantinedAtHub) of this node's ops in quarantine because they are stamped in its future; check this laptop's clock")
+            context.note("warning: the hub holds \(summary.reportsHeldAtHub) of this laptop's reports (\(summary.quarantinedAtHub) changes) in quarantine: they were stamped while this laptop's clock was ahead. They are kept; the hub admin can release them (missionhub quarantine release). Check this laptop's clock (timedatectl).")
+        }
+        if summary.newEpoch != nil {
+            context.note("note: the hub was restored from a backup; this laptop asked it what it still holds, resent the rest and pulled again")
         }
         if let back = summary.rewoundTo {
-            context.note("warning: the hub had lost this node's ops after \(back) (restored from a backup?); they were sent again")
+            context.note("warning: the hub had lost this node's changes after #\(back); they were sent again")
         }
     }
 

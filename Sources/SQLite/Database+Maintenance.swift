@@ -123,7 +123,8 @@ extension Database {
     }
 
     /// fsync the directory holding `path`, so a newly created file survives power loss.
-    private static func syncDirectory(of path: String) throws {
+    /// `fsync`s the directory holding `path`, so that a create or rename in it is durable.
+    public static func syncDirectory(of path: String) throws {
         let directory = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -136,6 +137,9 @@ extension Database {
     }
 
     /// Removes `path` and its journal, WAL and shared-memory companions; missing files are fine.
+    /// Removes a database file and its `-wal`, `-shm` and `-journal` companions, if present.
+    public static func removeFiles(_ path: String) { removeDatabaseFiles(path) }
+
     static func removeDatabaseFiles(_ path: String) {
         for suffix in ["", "-journal", "-wal", "-shm"] {
             // ENOENT is expected for companions that were never created.

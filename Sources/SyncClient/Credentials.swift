@@ -1,6 +1,7 @@
 import Crypto
 import JSON
 import SyncProtocol
+import Toolkit
 
 /// A field node's device credentials: who it is, its signing key, and which hub it talks to.
 /// Kept at `<dataDir>/credentials.json`, mode 0600, written by `Enrollment`.

@@ -41,6 +41,8 @@ public final class HubClient: Sendable {
     public struct Reply<Value: Sendable>: Sendable {
         public var result: Result<Value, SyncClientError>
         public var clock: ClockSample?
+        /// The hub's epoch (`FS-Hub-Epoch`, spec §13.7), when the response named one.
+        public var epoch: String? = nil
     }
 
     /// `POST /v1/push` with one batch frame.
@@ -50,7 +52,7 @@ public final class HubClient: Sendable {
             do { return .success(try PushAck.decode(body)) } catch {
                 return .failure(.badResponse("push ack: \(error)"))
             }
-        }, clock: reply.clock)
+        }, clock: reply.clock, epoch: reply.epoch)
     }
 
     /// `POST /v1/pull`.
@@ -60,7 +62,7 @@ public final class HubClient: Sendable {
             do { return .success(try PullResponse.decode(body)) } catch {
                 return .failure(.badResponse("pull response: \(error)"))
             }
-        }, clock: reply.clock)
+        }, clock: reply.clock, epoch: reply.epoch)
     }
 
     /// Signs and sends `body` to `/v1/<endpoint>`; the `200` body or the error.
@@ -86,8 +88,12 @@ public final class HubClient: Sendable {
         // What this node still has to deliver, so the hub admin sees each laptop's backlog. The
         // header is informational: if the count cannot be read, the request goes without it
         // (the store failure itself surfaces in the round's next store step).
+        // Left out while our acknowledgements are unverified (the hub started a new epoch):
+        // the count would claim the hub holds what it may have lost.
         let store = self.store
-        if let backlog = try? await store.async({ try $0.backlog(peer: SyncRunner.peer) }) {
+        if let backlog = try? await store.async({ store -> Int? in
+            try store.peerState(SyncRunner.peer).acksVerified ? try store.backlog(peer: SyncRunner.peer) : nil
+        }) {
             headers.append((RequestSigning.backlogHeader, String(backlog)))
         }
         let path = credentials.hubURL.path(endpoint)
@@ -102,6 +108,7 @@ public final class HubClient: Sendable {
         guard case .success(let response) = exchange.result else {
             return Reply(result: exchange.result.map { $0.body }, clock: exchange.clock)
         }
+        let epoch = Self.epoch(response)
         if response.status == 415, body.count != plain.count {
             // The hub cannot read gzip bodies: remember, and send this one again plainly.
             gzipRefused.withLock { $0 = true }
@@ -112,10 +119,17 @@ public final class HubClient: Sendable {
             do {
                 try await raiseCounter(to: last)
             } catch {
-                return Reply(result: .failure(error), clock: exchange.clock)
+                return Reply(result: .failure(error), clock: exchange.clock, epoch: epoch)
             }
         }
-        return Reply(result: result, clock: exchange.clock)
+        return Reply(result: result, clock: exchange.clock, epoch: epoch)
+    }
+
+    /// `FS-Hub-Epoch` when it is 32 lowercase hex digits, else nil (an older hub, a proxy's own page).
+    static func epoch(_ response: HubResponse) -> String? {
+        guard let text = response.header(RequestSigning.hubEpochHeader), text.utf8.count == 32,
+              text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+        return text
     }
 
     /// Sends `request` and measures the hub's clock against `wallClock` (invariant 4).

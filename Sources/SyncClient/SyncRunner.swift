@@ -70,17 +70,37 @@ public actor SyncRunner {
         running = true
         defer { running = false }
         let store = self.store
-        let start: (state: PeerState, offset: Int64)
-        do {
-            start = try await store.async { store in (try store.peerState(Self.peer), try store.clockOffset()) }
-        } catch {
-            throw SyncClientError.store(error)
-        }
-        var round = Round(storedOffset: start.offset)
-        var session = SyncSession(nodeID: store.nodeID, pushAcked: start.state.pushAcked,
-                                  cursor: UInt64(max(0, start.state.pullCursor)), limits: adaptedLimits)
+        var round = Round(storedOffset: 0)
+        var session = try await newSession(&round)
         var action = session.start()
+        var newEpoch: String?
         while true {
+            // Spec §13.7: a hub that answers with another epoch than the one we know was restored
+            // from a backup. Reset (cursor 0, acknowledgements unverified) and start the round
+            // again, once: it probes what the hub holds, resends what it lost and re-pulls.
+            if let epoch = round.epoch, epoch != round.knownEpoch {
+                round.epoch = nil
+                let changed: Bool
+                do {
+                    changed = try await store.async { try $0.recordPeerEpoch(peer: Self.peer, epoch: epoch) }
+                } catch {
+                    action = session.failed(SyncClientError.store(error))
+                    continue
+                }
+                if changed {
+                    guard newEpoch == nil else {
+                        throw SyncClientError(.badResponse, "the hub's epoch changed twice in one round (two hubs behind one address?); sync stopped, contact the hub admin",
+                                              retry: .stop)
+                    }
+                    newEpoch = epoch
+                    logger.notice("the hub was restored from a backup (new epoch); resending what it lost and pulling again",
+                                  ["epoch": epoch])
+                    session = try await newSession(&round)
+                    action = session.start()
+                    continue
+                }
+                round.knownEpoch = epoch
+            }
             switch action {
             case .loadPending(let maxOps, let maxBytes):
                 action = await storeStep(&session, { try $0.pendingPush(peer: Self.peer, maxOps: maxOps, maxBytes: maxBytes) },
@@ -89,6 +109,7 @@ public actor SyncRunner {
                 logger.debug("pushing batch", ["ops": String(batch.count), "bytes": String(frame.count),
                                                "from_seq": String(batch.first?.seq ?? 0)])
                 let reply = await client.push(frame: frame)
+                round.epoch = reply.epoch
                 await round.learn(reply.clock, store: store, tolerance: options.clockTolerance, logger: logger)
                 switch reply.result {
                 case .success(let ack):
@@ -99,10 +120,12 @@ public actor SyncRunner {
                     action = session.failed(error)
                 }
             case .recordAck(let contiguous):
-                action = await storeStep(&session, { try $0.recordPushAck(peer: Self.peer, contiguous: contiguous) },
+                let held = session.summary.quarantinedAtHub
+                action = await storeStep(&session, { try $0.recordPushAck(peer: Self.peer, contiguous: contiguous, heldInQuarantine: held) },
                                          then: { session, _ in session.ackRecorded() })
             case .sendPull(let request):
                 let reply = await client.pull(request)
+                round.epoch = reply.epoch
                 await round.learn(reply.clock, store: store, tolerance: options.clockTolerance, logger: logger)
                 switch reply.result {
                 case .success(let response): action = session.pullAnswered(response)
@@ -113,6 +136,10 @@ public actor SyncRunner {
                                          then: { $0.pulledApplied($1) })
             case .done(var summary):
                 summary.clockOffsetMilliseconds = round.best?.offsetMilliseconds
+                summary.newEpoch = newEpoch
+                if summary.quarantinedAtHub > 0 {
+                    summary.reportsHeldAtHub = (try? await store.async { try $0.entitiesStampedAhead() }) ?? 0
+                }
                 consecutivePushTimeouts = 0
                 adaptedLimits = options.limits
                 await record(error: nil, offset: summary.clockOffsetMilliseconds)
@@ -128,6 +155,21 @@ public actor SyncRunner {
                 throw error
             }
         }
+    }
+
+    /// A session from the store's peer state (acknowledgement, cursor, whether it is verified).
+    private func newSession(_ round: inout Round) async throws(SyncClientError) -> SyncSession {
+        let start: (state: PeerState, offset: Int64)
+        do {
+            start = try await store.async { store in (try store.peerState(Self.peer), try store.clockOffset()) }
+        } catch {
+            throw SyncClientError.store(error)
+        }
+        round.storedOffset = start.offset
+        round.knownEpoch = start.state.epoch
+        return SyncSession(nodeID: store.nodeID, pushAcked: start.state.pushAcked,
+                           cursor: UInt64(max(0, start.state.pullCursor)), limits: adaptedLimits,
+                           acksVerified: start.state.acksVerified)
     }
 
     /// Runs a blocking store call off the cooperative threads and feeds the result to `session`.
@@ -170,6 +212,9 @@ public actor SyncRunner {
 private struct Round {
     var storedOffset: Int64
     var best: ClockSample?
+    /// The hub epoch the store knew at the start of the round, and the last one a response named.
+    var knownEpoch: String?
+    var epoch: String?
 
     /// Keeps the best sample and stores its offset when it moved past `tolerance`, before the
     /// round goes on (so pulled ops are judged by the corrected clock).

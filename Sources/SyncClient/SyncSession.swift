@@ -21,6 +21,9 @@ import SyncProtocol
 ///    `backoff`; `backoff`, `stop` and `reenroll` end the round with `fail`.
 /// 5. Every loop makes progress or fails: an ack that holds none of the batch, or a `more`
 ///    response that neither moves the cursor nor carries ops, ends the round.
+/// 6. When the acknowledgements are unverified (the hub started a new epoch, spec §13.7), the
+///    round begins with an empty push (a probe): its ack says what the hub holds of our ops,
+///    and the acknowledgement is set to it — backwards too — before anything else is sent.
 public struct SyncSession: Sendable {
     /// Batch and pull sizes.
     public struct Limits: Sendable, Equatable {
@@ -82,13 +85,17 @@ public struct SyncSession: Sendable {
     /// `now` retries of the current request so far.
     private var immediateRetries = 0
 
+    /// Whether `pushAcked` is known to hold at the hub (false: probe first, invariant 6).
+    public let acksVerified: Bool
+
     /// A round for `nodeID`, whose store says ops up to `pushAcked` are acknowledged and whose
     /// pull cursor is `cursor`.
-    public init(nodeID: NodeID, pushAcked: UInt64, cursor: UInt64, limits: Limits = Limits()) {
+    public init(nodeID: NodeID, pushAcked: UInt64, cursor: UInt64, limits: Limits = Limits(), acksVerified: Bool = true) {
         self.nodeID = nodeID
         self.pushAcked = pushAcked
         self.cursor = cursor
         self.limits = limits
+        self.acksVerified = acksVerified
         summary.cursor = cursor
     }
 
@@ -100,6 +107,11 @@ public struct SyncSession: Sendable {
     /// Starts the round: push first.
     public mutating func start() -> Action {
         guard phase == .idle else { return outOfOrder("start") }
+        guard acksVerified else {
+            let frame = BatchCodec.encode([], compress: false)
+            phase = .pushing(batch: [], frame: frame)
+            return .sendPush(batch: [], frame: frame)
+        }
         return loadNext()
     }
 
@@ -125,12 +137,19 @@ public struct SyncSession: Sendable {
 
     /// The hub answered the push with `ack` (after its commit).
     public mutating func pushAcknowledged(_ ack: PushAck) -> Action {
-        guard case .pushing(let batch, _) = phase, let first = batch.first else { return outOfOrder("pushAcknowledged") }
+        guard case .pushing(let batch, _) = phase else { return outOfOrder("pushAcknowledged") }
         immediateRetries = 0
         guard let mine = ack.perOrigin.first(where: { $0.origin == nodeID }) else {
             return finish(.fail(.badResponse("the push ack does not list this node's ops")))
         }
         summary.quarantinedAtHub = mine.quarantined
+        guard let first = batch.first else {
+            // The probe of invariant 6: the hub's word is what it holds now.
+            if mine.contiguousSeq < pushAcked { summary.rewoundTo = mine.contiguousSeq }
+            summary.probed = true
+            phase = .recording(contiguous: mine.contiguousSeq, batch: batch)
+            return .recordAck(contiguous: mine.contiguousSeq)
+        }
         guard mine.contiguousSeq >= first.seq else {
             if mine.contiguousSeq < pushAcked {
                 // The hub holds less than it acknowledged before (restored from a backup): follow

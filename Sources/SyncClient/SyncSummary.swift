@@ -21,6 +21,14 @@ public struct SyncSummary: Sendable, Equatable {
     /// Set when the hub acknowledged fewer of our ops than it had before (restored from a backup):
     /// the push cursor moved back to this sequence number and the lost ops were sent again.
     public var rewoundTo: UInt64?
+    /// The hub started a new epoch (it was restored from a backup) and this round asked it what
+    /// it holds of our ops (an empty push), resent what it lost and pulled from cursor 0.
+    public var probed = false
+    /// The new epoch seen in this round, when the hub was restored since the last one.
+    public var newEpoch: String?
+    /// This node's reports the hub holds in quarantine, when the ack said it holds some of our
+    /// ops there (counted locally: reports with an op stamped beyond the hub's clock + drift).
+    public var reportsHeldAtHub = 0
     /// The pull cursor at the end of the round.
     public var cursor: UInt64 = 0
     /// Hub clock minus ours (ms), from the response with the shortest round trip.

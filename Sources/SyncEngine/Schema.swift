@@ -22,7 +22,13 @@ import SQLite
 /// 7. `meta.hlc` is at least the hlc of every op this replica stamped, written in the same
 ///    transaction as the op, so the clock never goes backwards across a restart.
 /// 8. A peer cursor (`peers`) only moves forward and is written in the transaction that stored
-///    the ops it covers (the PouchDB lesson).
+///    the ops it covers (the PouchDB lesson) — except when the peer starts a new epoch (it was
+///    restored from a backup, spec §13.7): then `pull_cursor` returns to 0 and
+///    `acks_verified` to 0 in one transaction with the new `epoch`, until an acknowledgement
+///    from the new epoch says again what the peer holds.
+/// 9. `meta.node_id` is the origin of this replica's own ops. A replica restored from a backup
+///    takes a new one (`Store.prepareRestoredCopy`), keeping the first in `meta.identity`, so
+///    it never reissues an op id that the lost original issued after the backup.
 enum Schema {
     /// The engine's migrations followed by the caller's local ones (see `LocalMigration`).
     static func migrator(local: [LocalMigration]) -> DatabaseMigrator {
@@ -111,6 +117,13 @@ enum Schema {
                     last_error TEXT,
                     clock_offset_ms INTEGER) STRICT;
                 INSERT INTO scopes(id, name) VALUES (1, 'quarantine'), (2, 'local'), (3, 'hub'), (4, 'ref');
+                """)
+        }
+        m.registerMigration("0002-peer-epoch") { db in
+            try db.execute("""
+                ALTER TABLE peers ADD COLUMN epoch TEXT;
+                ALTER TABLE peers ADD COLUMN acks_verified INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE peers ADD COLUMN held_at_peer INTEGER NOT NULL DEFAULT 0;
                 """)
         }
         return m

@@ -13,6 +13,13 @@ public struct PeerState: Sendable, Hashable {
     public let lastError: String?
     /// Peer clock minus ours, as last measured.
     public let clockOffsetMilliseconds: Int64?
+    /// The peer's epoch (`FS-Hub-Epoch`) as last seen, nil before the first contact.
+    public var epoch: String? = nil
+    /// False from the moment the peer started a new epoch until an acknowledgement of the new
+    /// epoch said what it holds: `pushAcked` may then claim ops the peer lost.
+    public var acksVerified: Bool = true
+    /// How many of our ops the peer said it holds in quarantine (last push ack).
+    public var heldAtPeer: Int = 0
 }
 
 /// Ops for a pull response.
@@ -64,7 +71,7 @@ extension Store {
     /// means this store was restored from an older backup: writing on would reuse sequence
     /// numbers, so that is refused loudly.
     @discardableResult
-    public func recordPushAck(peer: String, contiguous: UInt64) throws -> Bool {
+    public func recordPushAck(peer: String, contiguous: UInt64, heldInQuarantine: Int? = nil) throws -> Bool {
         try onQueue { db in
             try db.inTransaction(.immediate) {
                 let ours = try OpLog.maxSeq(db, origin: nodeID)
@@ -73,10 +80,47 @@ extension Store {
                 }
                 try ensurePeer(db, peer)
                 let before = try peerRow(db, peer)?.pushAcked ?? 0
-                try db.cachedStatement("UPDATE peers SET push_acked = ?2 WHERE peer = ?1")
-                    .execute([.text(peer), contiguous.databaseValue])
+                try db.cachedStatement("""
+                    UPDATE peers SET push_acked = ?2, acks_verified = 1, held_at_peer = coalesce(?3, held_at_peer) WHERE peer = ?1
+                    """).execute([.text(peer), contiguous.databaseValue, heldInQuarantine.map { .integer(Int64($0)) } ?? .null])
                 return contiguous < before
             }
+        }
+    }
+
+    /// Records the peer's epoch as seen on a response. The first one seen is simply stored. A
+    /// different one means the peer was restored from a backup (spec §13.7): in one
+    /// transaction the pull cursor returns to 0 (the restored peer numbers its ops anew) and
+    /// our acknowledgements become unverified (it may have lost ops it acknowledged), so the
+    /// next round asks it what it holds, resends what it lost and pulls everything again.
+    /// Returns true when the epoch changed.
+    @discardableResult
+    public func recordPeerEpoch(peer: String, epoch: String) throws -> Bool {
+        try onQueue { db in
+            try db.inTransaction(.immediate) {
+                try ensurePeer(db, peer)
+                let stored = try peerRow(db, peer)?.epoch
+                guard stored != epoch else { return false }
+                if stored == nil {
+                    try db.execute("UPDATE peers SET epoch = ?2 WHERE peer = ?1", [.text(peer), .text(epoch)])
+                    return false
+                }
+                try db.execute("UPDATE peers SET epoch = ?2, pull_cursor = 0, acks_verified = 0, held_at_peer = 0 WHERE peer = ?1",
+                               [.text(peer), .text(epoch)])
+                return true
+            }
+        }
+    }
+
+    /// How many entities have an op stamped further ahead of our (corrected) clock than the skew
+    /// guard allows: what a peer with the same guard and a right clock holds in quarantine for
+    /// them. `fieldnode status` shows it when the hub says it holds some of our ops there.
+    public func entitiesStampedAhead() throws -> Int {
+        try onQueue { db in
+            let now = try OpLog.now(db, wall: options.wallClock())
+            let limit = min(now &+ options.maxDriftMilliseconds, HLC.maxMilliseconds)
+            let threshold = HLC(milliseconds: limit, counter: UInt16.max)
+            return Int(try db.scalar("SELECT count(*) FROM entities WHERE last_hlc > ?", [threshold.databaseValue], as: Int64.self) ?? 0)
         }
     }
 
@@ -164,11 +208,13 @@ extension Store {
 
     private func peerRow(_ db: Database, _ peer: String) throws -> PeerState? {
         try db.cachedStatement("""
-            SELECT push_acked, pull_cursor, last_success, last_attempt, last_error, clock_offset_ms FROM peers WHERE peer = ?
+            SELECT push_acked, pull_cursor, last_success, last_attempt, last_error, clock_offset_ms,
+                   epoch, acks_verified, held_at_peer FROM peers WHERE peer = ?
             """).queryFirst([.text(peer)]) { row in
                 PeerState(peer: peer, pushAcked: row.uint64(0) ?? 0, pullCursor: row.int64(1) ?? 0,
                           lastSuccessMilliseconds: row.uint64(2), lastAttemptMilliseconds: row.uint64(3),
-                          lastError: row.string(4), clockOffsetMilliseconds: row.int64(5))
+                          lastError: row.string(4), clockOffsetMilliseconds: row.int64(5),
+                          epoch: row.string(6), acksVerified: (row.int64(7) ?? 1) != 0, heldAtPeer: Int(row.int64(8) ?? 0))
             }
     }
 }

@@ -2,6 +2,28 @@ import Foundation
 import SQLite
 import SyncProtocol
 
+/// Another SQLite file on the store's connection, under its own schema name: per-replica state
+/// that must NOT travel with the store's backups (`backup(to:)` copies the main file only) and
+/// must not be rolled back when the store is restored from one — the hub's device registry,
+/// its spent tokens and replay counters. Its tables are named `<schema>.<table>`; a
+/// transaction that writes both files is atomic in each file, not across them.
+public struct StoreAttachment: Sendable {
+    /// The schema name, a plain identifier such as `registry`.
+    public let schema: String
+    /// The file (created when missing).
+    public let path: String
+    /// Creates or upgrades the attachment's tables; runs at every open, before the store's
+    /// migrations, so it must be idempotent (e.g. keyed on `PRAGMA <schema>.user_version`).
+    public let prepare: @Sendable (Database) throws -> Void
+
+    public init(schema: String, path: String, prepare: @escaping @Sendable (Database) throws -> Void) {
+        precondition(!schema.isEmpty && schema.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }, "attachment schema names are lowercase identifiers")
+        self.schema = schema
+        self.path = path
+        self.prepare = prepare
+    }
+}
+
 /// Which side of the protocol a store serves.
 public enum ReplicaRole: String, Sendable {
     case node
@@ -22,19 +44,22 @@ public struct StoreOptions: Sendable {
     public var busyTimeoutMilliseconds: Int
     /// Migrations for the caller's own non-replicated tables, applied after the engine's.
     public var localMigrations: [LocalMigration]
+    /// Other SQLite files attached to the store's connection (see `StoreAttachment`).
+    public var attachments: [StoreAttachment]
 
     public init(synchronous: Synchronous = .full,
                 maxDriftMilliseconds: UInt64 = HybridClock.defaultMaxDriftMilliseconds,
                 wallClock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds,
                 scopePolicy: ScopePolicy = .standard,
                 busyTimeoutMilliseconds: Int = 5000,
-                localMigrations: [LocalMigration] = []) {
+                localMigrations: [LocalMigration] = [], attachments: [StoreAttachment] = []) {
         self.synchronous = synchronous
         self.maxDriftMilliseconds = maxDriftMilliseconds
         self.wallClock = wallClock
         self.scopePolicy = scopePolicy
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.localMigrations = localMigrations
+        self.attachments = attachments
     }
 }
 
@@ -86,6 +111,7 @@ public final class Store: @unchecked Sendable {
         do {
             let queue = try DatabaseQueue(path: path, options: databaseOptions(options, create: true), label: "fieldsync.store")
             try queue.sync { db in
+                try attach(options.attachments, db, synchronous: options.synchronous)
                 try Schema.migrator(local: options.localMigrations).migrate(db)
                 try db.inTransaction(.immediate) {
                     let put = try db.cachedStatement("INSERT INTO meta(key, value) VALUES (?, ?)")
@@ -112,6 +138,7 @@ public final class Store: @unchecked Sendable {
         do {
             let queue = try DatabaseQueue(path: path, options: databaseOptions(options, create: false), label: "fieldsync.store")
             let (node, role) = try queue.sync { db -> (NodeID?, ReplicaRole?) in
+                try attach(options.attachments, db, synchronous: options.synchronous)
                 // Migrate only when something is pending: migrating takes the write lock, and a
                 // reader must be able to open the store while another process writes.
                 let migrator = Schema.migrator(local: options.localMigrations)
@@ -131,6 +158,21 @@ public final class Store: @unchecked Sendable {
             return Store(path: path, nodeID: node, role: role, options: options, queue: queue)
         } catch {
             throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Attaches each file under its schema name, in WAL mode at the store's `synchronous`
+    /// level, and lets its owner create or upgrade its tables (before the store's migrations,
+    /// which may move rows into it).
+    private static func attach(_ attachments: [StoreAttachment], _ db: Database, synchronous: Synchronous) throws {
+        for attachment in attachments {
+            try db.execute("ATTACH DATABASE ? AS \(attachment.schema)", [.text(attachment.path)])
+            let mode = try db.scalar("PRAGMA \(attachment.schema).journal_mode = WAL", as: String.self)
+            guard mode?.lowercased() == "wal" else {
+                throw StoreError(.database, "\(attachment.path) stayed in journal mode \(mode ?? "unknown") instead of wal; keep it on a local disk")
+            }
+            try db.execute("PRAGMA \(attachment.schema).synchronous = \(synchronous.rawValue)")
+            try attachment.prepare(db)
         }
     }
 

@@ -18,6 +18,9 @@ public enum RequestSigning {
     public static let signatureHeader = "FS-Signature"
     /// `FS-Hub-Time`: the hub's wall clock in ms since the epoch, on every hub response.
     public static let hubTimeHeader = "FS-Hub-Time"
+    /// On every hub response: the hub's epoch, 32 hex digits; it changes only when the hub is
+    /// restored from a backup (spec §13.7).
+    public static let hubEpochHeader = "FS-Hub-Epoch"
     /// On node requests (optional, informational, not signed): how many of the node's own ops
     /// it holds that the hub has not acknowledged yet, so that `missionhub node list` can show
     /// each laptop's backlog.

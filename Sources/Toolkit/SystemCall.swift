@@ -53,15 +53,15 @@ enum SystemCall {
 }
 
 /// A C `errno` value with its readable text.
-struct Errno: Error, Equatable, CustomStringConvertible {
-    let rawValue: Int32
+public struct Errno: Error, Equatable, CustomStringConvertible, Sendable {
+    public let rawValue: Int32
 
-    init(_ rawValue: Int32) {
+    public init(_ rawValue: Int32) {
         self.rawValue = rawValue
     }
 
     /// The text `strerror(3)` gives, e.g. "Permission denied".
-    var description: String {
+    public var description: String {
         String(cString: strerror(rawValue))
     }
 }

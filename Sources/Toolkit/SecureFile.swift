@@ -12,18 +12,18 @@ import Glibc
 ///    rename itself is durable. On any failure the temporary file is removed.
 /// 2. `read` refuses a path that is not a regular file, or whose mode grants anything to group
 ///    or others (`mode & 0o077 != 0`), before reading a byte.
-enum SecureFile {
+public enum SecureFile {
     /// The largest file `read` accepts.
-    static let maxBytes = 64 * 1024
+    public static let maxBytes = 64 * 1024
 
-    enum Failure: Error {
+    public enum Failure: Error, Sendable {
         case missing
         case insecure(mode: UInt32)
         case notRegular
         case tooLarge
         case system(operation: String, errno: Int32)
 
-        var text: String {
+        public var text: String {
             switch self {
             case .missing: "no such file"
             case .insecure(let mode): "mode \(String(mode, radix: 8)) lets group or others read or write it"
@@ -35,7 +35,7 @@ enum SecureFile {
     }
 
     /// Writes `bytes` to `path` atomically and durably with mode 0600 (invariant 1).
-    static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
+    public static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
         let directory = (path as NSString).deletingLastPathComponent
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let temporary = path + ".tmp-" + suffix
@@ -60,7 +60,7 @@ enum SecureFile {
     }
 
     /// Reads `path` if it is a regular file private to its owner (invariant 2).
-    static func read(_ path: String) throws(Failure) -> [UInt8] {
+    public static func read(_ path: String) throws(Failure) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
@@ -88,13 +88,13 @@ enum SecureFile {
     }
 
     /// Removes `path`; a missing file is fine.
-    static func remove(_ path: String) throws(Failure) {
+    public static func remove(_ path: String) throws(Failure) {
         guard unlink(path) == 0 || errno == ENOENT else { throw .system(operation: "removing \(path)", errno: errno) }
     }
 
     /// The file's identity and modification time, to notice a replaced file cheaply; nil when
     /// it does not exist.
-    static func fingerprint(_ path: String) -> String? {
+    public static func fingerprint(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return "\(info.st_dev):\(info.st_ino):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_size)"

@@ -1,0 +1,65 @@
+import Crypto
+import Foundation
+import SyncProtocol
+import Toolkit
+
+/// The private halves of the hub's X25519 sealing keys, one file per key, kept apart from
+/// `hub.sqlite` and so from every backup of it (issue 14: backups must not hold secrets).
+///
+/// Format and rules:
+/// 1. A key file is named `sealing-<key id hex>.key` and holds the 32 raw private-key bytes
+///    as 64 lowercase hex digits and a newline (so `cat` shows no binary noise, nothing else).
+/// 2. Files are written atomically and durably with mode 0600 (`SecureFile`), in a directory
+///    of mode 0700. Reading refuses a file that group or others may read or write.
+/// 3. Where they are looked up: `$CREDENTIALS_DIRECTORY` first (systemd `LoadCredential=`,
+///    credential name = file name), then `<data dir>/keys/`. `init` writes to the latter; an
+///    ops person may move the files to a credential store (Deploy/README.md, "Keys").
+/// 4. The key id is the first 8 bytes of SHA-256 of the raw public key (`SealingKeys.keyID`):
+///    a file whose private key does not give back its id is refused.
+struct SealingKeyFiles {
+    let directory: String
+    var credentialsDirectory: String? = nil
+
+    static func defaultDirectory(dataDirectory: String) -> String { dataDirectory + "/keys" }
+
+    static func fileName(keyID: [UInt8]) -> String { "sealing-\(Hex.encode(keyID)).key" }
+
+    /// Writes a private key (invariant 2); an existing file with the same content is kept.
+    func write(keyID: [UInt8], privateKey: [UInt8]) throws {
+        try DataDirectory.prepare(directory)
+        let text = Array((Hex.encode(privateKey) + "\n").utf8)
+        let path = directory + "/" + Self.fileName(keyID: keyID)
+        if let existing = try? SecureFile.read(path), existing == text { return }
+        do {
+            try SecureFile.write(text, to: path)
+        } catch {
+            throw HubError(.storage, "cannot write the sealing key \(path): \(error.text)",
+                           hint: "check that the data directory is writable by the hub's user")
+        }
+    }
+
+    /// The private key of `keyID` (invariants 2–4), or nil when no file holds it.
+    func load(keyID: [UInt8]) throws -> X25519.PrivateKey? {
+        let name = Self.fileName(keyID: keyID)
+        for base in [credentialsDirectory, directory].compactMap({ $0 }) {
+            let path = base + "/" + name
+            let bytes: [UInt8]
+            do {
+                bytes = try SecureFile.read(path)
+            } catch .missing {
+                continue
+            } catch {
+                throw HubError(.storage, "the sealing key \(path) is unsafe: \(error.text)",
+                               hint: "run `chmod 0600 \(path)` (only the hub's user may read it)")
+            }
+            guard let raw = Hex.decode(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)), raw.count == 32,
+                  let key = try? X25519.PrivateKey(rawRepresentation: raw),
+                  SealingKeys.keyID(for: key.publicKey.rawRepresentation) == keyID else {
+                throw HubError(.storage, "\(path) does not hold the sealing key \(Hex.encode(keyID))",
+                               hint: "put back the file `missionhub init` wrote, or the copy you keep offline")
+            }
+            return key
+        }
+        return nil
+    }
+}
