@@ -130,6 +130,7 @@ extension HubCLI {
             keep those apart (see Deploy/README.md, "Backups"). To restore: stop the hub, then
                 missionhub restore --from \(destination)
 
+
             """
     }
 

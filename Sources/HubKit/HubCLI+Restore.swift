@@ -25,6 +25,11 @@ extension HubCLI {
         guard FileManager.default.fileExists(atPath: source) else {
             throw HubError(.invalidValue, "there is no file \(source)", hint: "give the file `missionhub backup --out` wrote")
         }
+        do {
+            try DataDirectory.prepare(directory)
+        } catch {
+            throw HubError(.storage, error.message, hint: error.hint)
+        }
         let lock = try HubStore.lock(dataDirectory: directory)
         defer { withExtendedLifetime(lock) {} }
         let identity = try backupIdentity(source)

@@ -67,7 +67,7 @@ public struct SyncClientError: Error, Sendable, Equatable, CustomStringConvertib
     public static func hub(_ wire: WireError, retry: Retry? = nil, retryAfter: Duration? = nil) -> SyncClientError {
         let advice: String
         switch wire.code {
-        case .revoked: advice = "this device was revoked at the hub; ask the hub admin for a new token and run `fieldnode enroll` again"
+        case .revoked: advice = "this device was revoked at the hub and can never sync again; its unsent reports stay on this laptop, tell the hub admin. To use the laptop again, run `fieldnode init` in a new data directory and enroll that with a new token"
         case .unauthenticated: advice = "the hub does not know this device's key; ask the hub admin for a new token and run `fieldnode enroll` again"
         case .unsupportedVersion: advice = "the hub speaks another protocol version; update fieldnode"
         case .badToken: advice = "ask the hub admin for a new enrollment token (tokens are single-use and expire)"

@@ -166,6 +166,13 @@ public final class Store: @unchecked Sendable {
     /// which may move rows into it).
     private static func attach(_ attachments: [StoreAttachment], _ db: Database, synchronous: Synchronous) throws {
         for attachment in attachments {
+            // ATTACH opens with the main connection's flags, which lack CREATE when the store
+            // itself must exist: an empty file is an empty database.
+            if !FileManager.default.fileExists(atPath: attachment.path) {
+                guard FileManager.default.createFile(atPath: attachment.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw StoreError(.database, "cannot create \(attachment.path); check that the data directory is writable")
+                }
+            }
             try db.execute("ATTACH DATABASE ? AS \(attachment.schema)", [.text(attachment.path)])
             let mode = try db.scalar("PRAGMA \(attachment.schema).journal_mode = WAL", as: String.self)
             guard mode?.lowercased() == "wal" else {

@@ -33,10 +33,16 @@ import Testing
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("integrity check ok"))
 
-        // The copy is one self-contained file that opens as a hub store, whole reports only.
-        let restored = temporaryDirectory("restore")
-        try FileManager.default.copyItem(atPath: out, toPath: restored + "/hub.sqlite")
+        // The copy is one self-contained file, marked as a backup: served as it is, it is refused.
         #expect(!FileManager.default.fileExists(atPath: out + "-wal"))
+        let copied = temporaryDirectory("copied")
+        try FileManager.default.copyItem(atPath: out, toPath: copied + "/hub.sqlite")
+        let refused = await runHub(["node", "list", "--data-dir", copied])
+        #expect(refused.status == 1 && refused.error.contains("is a backup") && refused.error.contains("missionhub restore"))
+        // `restore` makes it a store again: whole reports only.
+        let restored = temporaryDirectory("restore")
+        let restoring = await runHub(["restore", "--from", out, "--data-dir", restored])
+        #expect(restoring.status == 0, "\(restoring.error)")
         let (problems, documents, ops) = try await offThread {
             let store = try HubStore.open(dataDirectory: restored, options: HubStore.options())
             return (try store.verify(), try store.documents("report"), try store.counts().ops)

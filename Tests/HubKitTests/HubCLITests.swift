@@ -62,7 +62,11 @@ import Testing
         let (onDisk, hashOnDisk, name) = try await offThread {
             let store = try HubStore.open(dataDirectory: dir, options: HubStore.options())
             _ = try store.local { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/hub.sqlite"))
+            // The registry (registry.sqlite) holds the hash; hub.sqlite (what backups copy) nothing.
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/registry.sqlite"))
+                + Data(contentsOf: URL(fileURLWithPath: dir + "/registry.sqlite-wal"))
+            let main = try Data(contentsOf: URL(fileURLWithPath: dir + "/hub.sqlite"))
+            #expect(main.range(of: Data(EnrollmentToken.hash(token))) == nil)
             // The token redeems (lower case and dashes are forgiven).
             let key = Ed25519.PrivateKey().publicKey.rawRepresentation
             let name = try NodeRegistry(store: store).redeem(tokenHash: EnrollmentToken.hash(spaced), nodeID: .random(), publicKey: key,

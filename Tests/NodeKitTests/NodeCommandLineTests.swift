@@ -78,9 +78,9 @@ import Testing
         _ = try node.add(Reports.valid)
         let store = try node.openStore()
         let json = try node.run(["status", "--json"]).json()
-        #expect(json.objectValue?.keys.sorted() == ["backlog", "clockOffsetMilliseconds", "clockWarning", "dataDir", "hubURL",
-                                                    "lastError", "lastSyncAt", "mission", "nodeId", "nodeName", "ops",
-                                                    "reports", "storeBytes", "storePath"])
+        #expect(json.objectValue?.keys.sorted() == ["backlog", "backlogVerified", "clockOffsetMilliseconds", "clockWarning", "dataDir",
+                                                    "heldAtHub", "hubURL", "lastError", "lastSyncAt", "mission", "nodeId", "nodeName",
+                                                    "ops", "reports", "storeBytes", "storePath"])
         let ops = try store.counts().ops
         #expect(json["nodeId"]?.stringValue == store.nodeID.hex)
         #expect(json["nodeName"] == "test-desk" && json["mission"] == "MINUSCA")
@@ -91,7 +91,7 @@ import Testing
         let text = node.run(["status"]).stdout
         #expect(text.contains("hub:         not enrolled (run: fieldnode enroll --hub URL --token TOKEN)\n"))
         #expect(text.contains("last sync:   never\n"))
-        #expect(text.contains("backlog:     \(ops) ops not yet acknowledged by the hub\n"))
+        #expect(text.contains("backlog:     \(ops) changes not yet acknowledged by the hub\n"))
         #expect(!text.contains("clock:"))
 
         try store.setMetadata("hub_url", "https://hub.example.org")
@@ -105,11 +105,18 @@ import Testing
         #expect(later["clockWarning"] == "this laptop's clock is 7 minutes behind the hub's; set the system clock right (timedatectl)")
         let warned = node.run(["status"]).stdout
         #expect(warned.contains("clock:       warning: this laptop's clock is 7 minutes behind the hub's"))
-        #expect(warned.contains("backlog:     none: the hub has every change\n"))
+        #expect(warned.contains("backlog:     none\n"), "no sync succeeded yet: nothing to vouch for")
         try store.recordSyncAttempt(peer: "hub", error: nil, clockOffsetMilliseconds: -4 * 60_000)
         let fine = try node.run(["status", "--json"]).json()
         #expect(fine["clockWarning"] == .null && fine["lastError"] == .null)
         #expect(fine["lastSyncAt"]?.int64Value != nil)
+        #expect(node.run(["status"]).stdout.contains("backlog:     none: the hub acknowledged every change (at the last sync, "))
+        // A hub restored from a backup (new epoch) may have lost changes: status no longer vouches.
+        try store.recordPeerEpoch(peer: "hub", epoch: String(repeating: "a", count: 32))
+        try store.recordPeerEpoch(peer: "hub", epoch: String(repeating: "b", count: 32))
+        let restored = node.run(["status"]).stdout
+        #expect(restored.contains("backlog:     unknown: the hub was restored from a backup"))
+        #expect(try node.run(["status", "--json"]).json()["backlogVerified"] == false)
     }
 
     @Test func everyJSONOutputIsPrettyWithSortedKeys() throws {

@@ -98,7 +98,7 @@ import Toolkit
         }
     }
 
-    @Test func aRevokedNodeLogsOnceStopsRetryingAndResumesAfterReenrollment() async throws {
+    @Test func aRevokedNodeLogsOnceAndStopsRetrying() async throws {
         let hub = try TestHub()
         let node = try TestNode()
         let logs = LogCapture()
@@ -119,13 +119,11 @@ import Toolkit
                 #expect(proxy.connectionCount == connections, "a stopped daemon must not retry")
                 #expect(logs.lines.filter { $0.hasPrefix("<3>") && $0.contains("sync stopped") }.count == 1)
                 #expect(try node.store.peerState(SyncRunner.peer).lastError?.hasPrefix("revoked") == true)
-                // Re-enrollment replaces credentials.json; the daemon notices and syncs.
-                try await node.enroll(port: port, hub: hub, name: "desk-revoked")
-                let resumed = try await eventually {
-                    try await node.store.async { try $0.peerState(SyncRunner.peer).lastError == nil }
-                }
-                #expect(resumed, "no successful round after re-enrollment")
-                #expect(try await own(hub, node) == 8)
+                // A revoked node id never enrolls again (issue 14); the daemon stays stopped.
+                await #expect(throws: SyncClientError.self) { try await node.enroll(port: port, hub: hub, name: "desk-revoked") }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(proxy.connectionCount == connections)
+                #expect(try await own(hub, node) == 0)
             }
         }
     }

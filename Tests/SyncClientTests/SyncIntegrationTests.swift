@@ -83,12 +83,15 @@ import Toolkit
                           .cutDownstream(afterBytes: cutAfter / 3), .cutUpstream(afterBytes: cutAfter * 3))
             let options = SyncOptions(limits: .init(maxBatchBytes: 1_500))
             let runner = try node.runner(port: proxy.port, options: options)
+            proxy.recording = true
             let (failures, summary) = try await syncUntilDone(runner)
-            #expect(failures >= 1, "the proxy cut nothing")
+            // The first connection was cut where asked, with more to send. Whether the round saw
+            // a failure depends on where the cut fell: at a request boundary on a kept-alive
+            // connection libcurl resends the request on a fresh one by itself.
+            #expect(proxy.recordedUpstream.first?.count == cutAfter, "the proxy cut nothing")
             // The rounds the proxy cut may already have pushed (and recorded) every batch, so the
             // last round's own count proves nothing; delivery is checked by `expectConverged`.
             _ = summary
-            // libcurl may also retry a request once on a fresh connection when a kept-alive one died.
             #expect(proxy.connectionCount >= failures + 1)
         }
         try expectConverged(node, hub, reports: 30)
@@ -117,7 +120,7 @@ import Toolkit
         #expect(stamps.allSatisfy { $0.conflicts.isEmpty }, "a repeated batch must not stamp a report twice")
     }
 
-    @Test func aRevokedNodeIsToldToStopAndSyncsAgainAfterReenrolling() async throws {
+    @Test func aRevokedNodeIsToldToStopAndCanNeverEnrollAgain() async throws {
         let hub = try TestHub()
         let node = try TestNode()
         try await hub.serve { port in
@@ -130,17 +133,23 @@ import Toolkit
                 try await node.runner().syncOnce()
             } throws: { error in
                 guard let error = error as? SyncClientError else { return false }
-                return error.wire?.code == .revoked && error.retry == .stop && error.message.contains("fieldnode enroll")
+                return error.wire?.code == .revoked && error.retry == .stop && error.message.contains("fieldnode init")
             }
             #expect(try node.store.peerState(SyncRunner.peer).lastError?.hasPrefix("revoked") == true)
             #expect(try node.store.backlog(peer: SyncRunner.peer) == 4)
-            let old = try Credentials.load(dataDir: node.dir.path)
-            let renewed = try await node.enroll(port: port, hub: hub, name: "desk-rev")
-            #expect(renewed.privateKey.publicKey != old.privateKey.publicKey)
-            let summary = try await node.runner().syncOnce()
-            #expect(summary.pushedOps == 4)
+            // Neither a new token nor the old one brings the revoked node id back (issue 14).
+            await #expect {
+                try await node.enroll(port: port, hub: hub, name: "desk-rev")
+            } throws: { error in (error as? SyncClientError)?.wire?.code == .revoked }
+            await #expect(throws: SyncClientError.self) { try await node.runner().syncOnce() }
+            // A fresh data directory (a new node id) takes the name and syncs.
+            let fresh = try TestNode()
+            try await fresh.enroll(port: port, hub: hub, name: "desk-rev")
+            try fresh.writeReports(1)
+            #expect(try await fresh.runner().syncOnce().pushedOps == 4)
+            let names = try NodeRegistry(store: hub.store).nodes().map(\.name).sorted()
+            #expect(names == ["desk-rev", "desk-rev~" + node.store.nodeID.hex])
         }
-        try expectConverged(node, hub, reports: 2)
     }
 
     @Test func theClockOffsetIsLearnedFromTheHubBeforePulledOpsAreJudged() async throws {

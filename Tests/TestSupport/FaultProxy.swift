@@ -48,6 +48,9 @@ public final class FaultProxy: Sendable {
         var queued: [Fault] = []
         var defaultFault: Fault = .none
         var connections = 0
+        /// Bytes each connection sent upstream, in accept order (kept when `recording`).
+        var upstream: [[UInt8]] = []
+        var recording = false
         var stopped = false
         var threadsRunning = 0
     }
@@ -102,6 +105,15 @@ public final class FaultProxy: Sendable {
 
     /// Connections accepted so far.
     public var connectionCount: Int { state.withLock { $0.connections } }
+
+    /// Keep every byte clients send upstream (for replay tests); off by default.
+    public var recording: Bool {
+        get { state.withLock { $0.recording } }
+        set { state.withLock { $0.recording = newValue } }
+    }
+
+    /// What each recorded connection sent upstream, in accept order.
+    public var recordedUpstream: [[UInt8]] { state.withLock { $0.upstream } }
 
     /// Stops accepting, resets every open connection, and waits (up to 2 s) for the threads.
     public func close() {
@@ -178,6 +190,11 @@ public final class FaultProxy: Sendable {
     /// Copies bytes both ways until a side closes, a limit is reached, or `close()`.
     private func relay(client: Int32, server: Int32, limits: (up: Int?, down: Int?), delay: Duration?) {
         var forwarded = (up: 0, down: 0)
+        let slot: Int? = state.withLock { state in
+            guard state.recording else { return nil }
+            state.upstream.append([])
+            return state.upstream.count - 1
+        }
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while !stopped {
             var fds = [pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: server, events: Int16(POLLIN), revents: 0)]
@@ -194,6 +211,7 @@ public final class FaultProxy: Sendable {
                 let allowed = min(n, room)
                 if let delay { Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) }
                 guard Self.writeAll(to, buffer, count: allowed) else { return }
+                if upstream, let slot { state.withLock { $0.upstream[slot] += buffer[0..<allowed] } }
                 if upstream { forwarded.up += allowed } else { forwarded.down += allowed }
                 if let limit, (upstream ? forwarded.up : forwarded.down) >= limit { return }
             }
