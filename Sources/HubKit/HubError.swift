@@ -18,6 +18,8 @@ public struct HubError: Error, Sendable, Equatable, CustomStringConvertible {
         case nameTaken
         /// `node revoke` for a name no node has.
         case unknownNode
+        /// `report show` for a reference or id no report has.
+        case unknownReport
         /// `backup --out` names a file that exists.
         case destinationExists
         /// The listener could not be bound (address in use, bad path).

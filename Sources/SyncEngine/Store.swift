@@ -22,6 +22,9 @@ public struct StoreOptions: Sendable {
     public var busyTimeoutMilliseconds: Int
     /// Migrations for the caller's own non-replicated tables, applied after the engine's.
     public var localMigrations: [LocalMigration]
+    /// Sees each op from a peer just before it is merged, in the merging transaction
+    /// (Store+Observe.swift); nil: none.
+    public var mergeObserver: (any MergeObserver)? = nil
 
     public init(synchronous: Synchronous = .full,
                 maxDriftMilliseconds: UInt64 = HybridClock.defaultMaxDriftMilliseconds,
