@@ -1,3 +1,4 @@
+import FieldModel
 import JSON
 import SyncEngine
 import SyncProtocol
@@ -26,7 +27,10 @@ struct ReportShow {
     /// The report with reference code `reference`, or with that entity id. Blocking.
     static func load(store: Store, reference: String) throws -> ReportShow {
         let collection = ReceiptStamper.collection
-        let entity = try store.entity(collection: collection, ref: reference) ?? reference
+        // As printed, or as an operator may read it out (any case, hyphens optional), or an id.
+        let normalised = ReferenceCode.parse(reference)?.description
+        let entity = try store.entity(collection: collection, ref: reference)
+            ?? normalised.flatMap { try store.entity(collection: collection, ref: $0) } ?? reference
         guard let document = try store.document(collection, entity) else {
             throw HubError(.unknownReport, "no report with the reference or id '\(reference)' at this hub",
                            hint: "copy the reference from `missionhub report list`")
