@@ -21,7 +21,7 @@ struct ReportEvents: MergeObserver {
         guard op.collection == Self.collection else { return }
         let field = op.action.fieldName
         if let field, field.hasPrefix("hub.") { return }
-        guard try !state.heads(Self.collection, op.entity, ReceiptStamper.field).isEmpty else { return }
+        guard try state.winner(Self.collection, op.entity, ReceiptStamper.field) != nil else { return }
         let kind: ReportEvent.Kind
         var prior: [OpID] = []
         switch op.action {

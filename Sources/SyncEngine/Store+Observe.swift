@@ -38,6 +38,14 @@ public struct MergeState {
         try reader.causalLength(collection, entity)
     }
 
+    /// The register's winning write (nil when the field has never been set here): one lookup,
+    /// for observers that run on every op.
+    public func winner(_ collection: String, _ entity: String, _ field: String) throws -> FieldWrite? {
+        try database.cachedStatement("""
+            SELECT origin, seq, vtype, value, rank, hlc FROM registers WHERE entity_id = (SELECT id FROM entities WHERE collection = ?1 AND entity = ?2) AND field = ?3
+            """).queryFirst([.text(collection), .text(entity), .text(field)], { Reader.write($0) }) ?? nil
+    }
+
     /// The register's visible writes, winner first, then its conflicts.
     public func heads(_ collection: String, _ entity: String, _ field: String) throws -> [FieldWrite] {
         try reader.heads(collection, entity, field)
