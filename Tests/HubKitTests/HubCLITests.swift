@@ -10,13 +10,13 @@ import Testing
     @Test func helpAndUsageErrors() async {
         let help = await runHub(["--help"])
         #expect(help.status == 0 && help.output.contains("USAGE: missionhub") && help.error.isEmpty)
-        for path in [["node", "--help"], ["node", "enroll", "--help"], ["serve", "--help"], ["backup", "-h"], ["report", "list", "--help"]] {
+        for path in [["node", "--help"], ["node", "enroll", "--help"], ["serve", "--help"], ["backup", "-h"], ["report", "list", "--help"], ["report", "show", "--help"]] {
             let result = await runHub(path)
             #expect(result.status == 0, "\(path)")
             #expect(result.output.contains("USAGE: missionhub \(path.filter { !$0.hasPrefix("-") }.joined(separator: " "))"), "\(path)")
         }
         for bad in [[], ["nonsense"], ["node"], ["node", "enroll"], ["init", "--mision", "X"], ["init"], ["backup"],
-                    ["serve", "--listen", "127.0.0.1:1", "--unix", "/tmp/x.sock"], ["report", "list", "extra"]] {
+                    ["serve", "--listen", "127.0.0.1:1", "--unix", "/tmp/x.sock"], ["report", "list", "extra"], ["report", "show"], ["report", "show", "A", "B"]] {
             let result = await runHub(bad + ["--data-dir", temporaryDirectory()])
             #expect(result.status == 64, "\(bad)")
             #expect(result.error.hasPrefix("error: "), "\(bad)")
