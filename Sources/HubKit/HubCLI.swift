@@ -76,7 +76,11 @@ public enum HubCLI {
                             arguments: [.positional("name", help: "The laptop's name, as in `node list`.")]),
             ]),
             CommandSpec(name: "report", abstract: "Reports received from the field.", subcommands: [
-                CommandSpec(name: "list", abstract: "List received reports, newest first.", arguments: [jsonFlag]),
+                CommandSpec(name: "list", abstract: "List received reports, newest first, withdrawn and amended ones marked.",
+                            arguments: [jsonFlag]),
+                CommandSpec(name: "show", abstract: "Show one report: its fields, and every change the field made after the hub received it.",
+                            discussion: "Prints report content (this command only; the hub never logs it). Earlier values, who changed them and when are read from the op log, which keeps every op.",
+                            arguments: [jsonFlag, .positional("report", help: "The reference code, such as MINUSCA-7Q4K-2M, or the report's entity id.")]),
             ]),
             CommandSpec(name: "backup", abstract: "Copy the hub store to a new file, consistently, even while serving.",
                         discussion: "The copy holds the reports. It does not hold the device registry (registry.sqlite) nor the private keys (keys/), which a restore never rolls back; keep those apart.",
@@ -131,6 +135,7 @@ public enum HubCLI {
         case ["node", "revoke"]: return try revokeNode(context)
         case ["node", "tokens"]: return try tokens(context)
         case ["report", "list"]: return try list(ReportListing.self, context)
+        case ["report", "show"]: return try showReport(context)
         case ["backup"]: return try backup(context)
         case ["restore"]: return try restore(context)
         default: throw HubError(.internal, "no handler for '\(context.command.path.joined(separator: " "))'")

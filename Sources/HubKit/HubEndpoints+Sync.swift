@@ -4,7 +4,9 @@ import SyncProtocol
 
 extension HubEndpoints {
     /// `POST /v1/push` (spec §10.3): decode the frame, check ownership, apply in one
-    /// transaction, stamp new reports, then answer the ack read after the commit.
+    /// transaction (which also records withdrawals and amendments of received reports,
+    /// `ReportEvents` via the store's merge observer), stamp new reports, then answer the ack
+    /// read after the commit.
     func push(_ request: HTTPRequest, node: EnrolledNode, context: RequestContext) async throws -> HTTPResponse {
         let body = try ContentCoding.decodedBody(request, maxBytes: maxBodyBytes)
         let ops: [Op]
@@ -23,6 +25,14 @@ extension HubEndpoints {
         let now = clock()
         let stamped = try await store.async { store in
             try ReceiptStamper.stamp(store: store, batch: ops, sweep: outcome.released > 0, now: now)
+        }
+        let changed = try await store.async { store in try ReportEvents.counts(store: store, ops: ops) }
+        if changed.withdrawals > 0 || changed.amendments > 0 {
+            // Counts only: what changed is shown by `missionhub report show`, never logged.
+            log.notice("push changed received reports", [
+                "request_id": context.requestID, "node": node.nodeID.hex,
+                "withdrawn": String(changed.withdrawals), "amended": String(changed.amendments),
+            ])
         }
         let origins = [node.nodeID]
         let states = try await store.async { store in try store.originStates(origins) }

@@ -22,6 +22,8 @@ public struct HubError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownToken
         /// `restore` while a hub serves the data directory.
         case hubRunning
+        /// `report show` for a reference or id no report has.
+        case unknownReport
         /// `backup --out` names a file that exists.
         case destinationExists
         /// The listener could not be bound (address in use, bad path).

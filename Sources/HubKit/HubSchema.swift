@@ -11,6 +11,14 @@ import SyncEngine
 ///    public halves of the hub's X25519 sealing keys; the private halves are files
 ///    (`SealingKeyFiles`). Migration 0006 moved keys that older stores kept in `hub_keys`.
 /// 3. Times are milliseconds since the Unix epoch.
+/// 4. `hub_report_events` has one row per op from the field that changed a report after the hub
+///    received it (`hub.receivedAt` set before the op merged): `withdrawn` (an exist op that
+///    deleted it), `recreated` (an exist op that brought it back), `set`/`add`/`remove` on a
+///    field. It names the op by (origin, seq) and `received_at` is when the hub received the
+///    op. `hub_report_prior` lists, per event, the ops whose values the field showed just
+///    before (register heads, or the set's add tags). Content stays in the op bodies, never
+///    here. Rows are written by `ReportEvents` in the transaction that merges the op, never
+///    changed, never deleted.
 enum HubSchema {
     /// The migrations; `keysDirectory` is where 0006 writes private keys it moves out.
     static func migrations(keysDirectory: String) -> [LocalMigration] { legacy + [
@@ -87,6 +95,26 @@ enum HubSchema {
         LocalMigration("hub-0003-backlog") { db in
             // What the node last reported as not yet acknowledged (`FS-Backlog`), NULL until then.
             try db.execute("ALTER TABLE main.hub_nodes ADD COLUMN last_backlog INTEGER")
+        },
+        // Names only need to be unique; the order of registration is the order applied.
+        LocalMigration("hub-0005-report-events") { db in
+            try db.execute("""
+                CREATE TABLE hub_report_events(
+                    id INTEGER PRIMARY KEY,
+                    entity TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('withdrawn', 'recreated', 'set', 'add', 'remove')),
+                    field TEXT,
+                    origin BLOB NOT NULL CHECK (length(origin) = 16),
+                    seq INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    UNIQUE (origin, seq)) STRICT;
+                CREATE INDEX hub_report_events_entity ON hub_report_events(entity, id);
+                CREATE TABLE hub_report_prior(
+                    event INTEGER NOT NULL REFERENCES hub_report_events(id),
+                    origin BLOB NOT NULL CHECK (length(origin) = 16),
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (event, origin, seq)) STRICT, WITHOUT ROWID;
+                """)
         },
     ]
 }

@@ -27,10 +27,14 @@ public enum HubStore {
                               fallbackSubpath: fallbackSubpath)
     }
 
-    /// Store options for the hub: `synchronous=FULL`, the hub's local tables, the skew guard.
+    /// Store options for the hub: `synchronous=FULL`, the hub's local tables, the skew guard,
+    /// and the record of withdrawals and amendments of received reports (`ReportEvents`),
+    /// written in the transaction of every merge from the field, whatever path merges it.
     public static func options(maxDriftSeconds: Int = 300,
                                wallClock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds) -> StoreOptions {
-        StoreOptions(synchronous: .full, maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, wallClock: wallClock)
+        var options = StoreOptions(synchronous: .full, maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, wallClock: wallClock)
+        options.mergeObserver = ReportEvents()
+        return options
     }
 
     /// `options` with what depends on the data directory: the registry attached (`RegistrySchema`)

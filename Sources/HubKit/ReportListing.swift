@@ -4,8 +4,17 @@ import SyncEngine
 import SyncProtocol
 
 /// One line of `missionhub report list`: what has arrived, never report content beyond the
-/// reference, category and child flag.
+/// reference, category and child flag. A report the hub received stays listed whatever its
+/// origin does later (spec §14.1): deleted at the node, it shows as withdrawn; changed after
+/// receipt, it shows how many amendments `report show` details.
 public struct ReportListing: HubListing {
+    /// `received`: live at the hub; `withdrawn`: deleted by the field after the hub received it
+    /// (its content is kept and shown by `report show`).
+    public enum Status: String, Sendable {
+        case received
+        case withdrawn
+    }
+
     public let entity: String
     /// The reference code (`ref` field), nil if it has not arrived yet.
     public let reference: String?
@@ -16,18 +25,23 @@ public struct ReportListing: HubListing {
     public let receivedAt: UInt64?
     public let category: Int64?
     public let involvesChild: Bool?
+    public let status: Status
+    /// The node whose op withdrew the report last, and its enrolled name (nil when unknown).
+    public let withdrawnBy: NodeID?
+    public let withdrawnByName: String?
+    /// When the hub received that withdrawal (ms).
+    public let withdrawnAt: UInt64?
+    /// Changes the field made after receipt (`ReportEvents`), re-creations included.
+    public let amendments: Int
 
-    /// Every existing report, newest first (by `hub.receivedAt`, then reference). Blocking.
+    /// Every report that exists or that the hub received, newest first (by `hub.receivedAt`,
+    /// then reference). Blocking.
     public static func load(store: Store) throws -> [ReportListing] {
         let names = try NodeRegistry(store: store).names()
-        let listings = try store.documents(ReceiptStamper.collection).filter(\.exists).map { document in
-            let owner = EntityID.owner(document.entity)
-            return ReportListing(
-                entity: document.entity, reference: document.string("ref"), originNode: owner,
-                originName: owner.flatMap { names[$0] },
-                receivedAt: document.value(ReceiptStamper.field).flatMap { if case .int(let ms) = $0, ms >= 0 { UInt64(ms) } else { nil } },
-                category: document.value("derived.category").flatMap { if case .int(let c) = $0 { c } else { nil } },
-                involvesChild: document.value("derived.involvesChild").flatMap { if case .bool(let b) = $0 { b } else { nil } })
+        let summaries = try ReportEvents.summaries(store: store)
+        let listings = try store.documents(ReceiptStamper.collection).compactMap { document -> ReportListing? in
+            let listing = ReportListing(document, names: names, summary: summaries[document.entity])
+            return document.exists || listing.receivedAt != nil ? listing : nil
         }
         return listings.sorted { a, b in
             if a.receivedAt != b.receivedAt { return (a.receivedAt ?? 0) > (b.receivedAt ?? 0) }
@@ -35,28 +49,60 @@ public struct ReportListing: HubListing {
         }
     }
 
+    /// The line of one report (`load` leaves out those deleted before the hub received them).
+    init(_ document: Document, names: [NodeID: String], summary: ReportEvents.Summary?) {
+        let owner = EntityID.owner(document.entity)
+        let withdrawal = document.exists ? nil : summary?.lastWithdrawal
+        entity = document.entity
+        reference = document.string("ref")
+        originNode = owner
+        originName = owner.flatMap { names[$0] }
+        receivedAt = document.value(ReceiptStamper.field).flatMap { if case .int(let ms) = $0, ms >= 0 { UInt64(ms) } else { nil } }
+        category = document.value("derived.category").flatMap { if case .int(let c) = $0 { c } else { nil } }
+        involvesChild = document.value("derived.involvesChild").flatMap { if case .bool(let b) = $0 { b } else { nil } }
+        status = document.exists ? .received : .withdrawn
+        withdrawnBy = withdrawal?.by
+        withdrawnByName = withdrawal?.by.flatMap { names[$0] }
+        withdrawnAt = withdrawal?.at
+        amendments = summary?.amendments ?? 0
+    }
+
     /// `--json`: an array of objects, newest first.
     ///
     ///     [{"ref":"MINUSCA-7Q4K-2M","entity":"…","node":"field-1","nodeId":"…",
-    ///       "receivedAt":"2025-11-23T12:13:20Z","category":1,"involvesChild":true}]
+    ///       "receivedAt":"2025-11-23T12:13:20Z","category":1,"involvesChild":true,
+    ///       "status":"withdrawn","withdrawnBy":"field-1","withdrawnByNodeId":"…",
+    ///       "withdrawnAt":"2025-11-24T08:00:00Z","amendments":2}]
+    ///
+    /// `withdrawnBy`, `withdrawnByNodeId` and `withdrawnAt` are null unless the status is
+    /// `withdrawn` (`withdrawnBy` also when the node is not enrolled here).
     public static func json(_ listings: [ReportListing]) -> JSONValue {
-        .array(listings.map { listing in
-            [
-                "ref": listing.reference.map { .string($0) } ?? .null,
-                "entity": .string(listing.entity),
-                "node": listing.originName.map { .string($0) } ?? .null,
-                "nodeId": listing.originNode.map { .string($0.hex) } ?? .null,
-                "receivedAt": listing.receivedAt.map { .string(TimeText.rfc3339(milliseconds: $0)) } ?? .null,
-                "category": listing.category.map { .int($0) } ?? .null,
-                "involvesChild": listing.involvesChild.map { .bool($0) } ?? .null,
-            ]
-        })
+        .array(listings.map(\.json))
+    }
+
+    /// The object of one line (also the head of `report show --json`).
+    var json: JSONValue {
+        let listing = self
+        return [
+            "ref": listing.reference.map { .string($0) } ?? .null,
+            "entity": .string(listing.entity),
+            "node": listing.originName.map { .string($0) } ?? .null,
+            "nodeId": listing.originNode.map { .string($0.hex) } ?? .null,
+            "receivedAt": listing.receivedAt.map { .string(TimeText.rfc3339(milliseconds: $0)) } ?? .null,
+            "category": listing.category.map { .int($0) } ?? .null,
+            "involvesChild": listing.involvesChild.map { .bool($0) } ?? .null,
+            "status": .string(listing.status.rawValue),
+            "withdrawnBy": listing.withdrawnByName.map { .string($0) } ?? .null,
+            "withdrawnByNodeId": listing.withdrawnBy.map { .string($0.hex) } ?? .null,
+            "withdrawnAt": listing.withdrawnAt.map { .string(TimeText.rfc3339(milliseconds: $0)) } ?? .null,
+            "amendments": .int(Int64(listing.amendments)),
+        ]
     }
 
     /// The text table.
     public static func text(_ listings: [ReportListing]) -> String {
         guard !listings.isEmpty else { return "No reports received yet.\n" }
-        var table = TextTable(["REFERENCE", "FROM NODE", "RECEIVED", "CATEGORY", "CHILD"])
+        var table = TextTable(["REFERENCE", "FROM NODE", "RECEIVED", "CATEGORY", "CHILD", "STATUS", "AMENDED"])
         for listing in listings {
             table.append([
                 listing.reference ?? "(no reference yet)",
@@ -64,8 +110,17 @@ public struct ReportListing: HubListing {
                 listing.receivedAt.map { TimeText.rfc3339(milliseconds: $0) } ?? "-",
                 listing.category.map(String.init) ?? "-",
                 listing.involvesChild.map { $0 ? "yes" : "no" } ?? "-",
+                listing.statusText,
+                listing.amendments == 0 ? "-" : "\(listing.amendments)x",
             ])
         }
         return table.rendered()
+    }
+
+    /// `received`, or `WITHDRAWN by NODE at TIME`.
+    var statusText: String {
+        guard status == .withdrawn else { return status.rawValue }
+        let by = withdrawnByName ?? withdrawnBy.map { String($0.hex.prefix(8)) }
+        return "WITHDRAWN" + (by.map { " by \($0)" } ?? "") + (withdrawnAt.map { " at \(TimeText.rfc3339(milliseconds: $0))" } ?? "")
     }
 }

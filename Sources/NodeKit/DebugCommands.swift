@@ -13,6 +13,8 @@ import Toolkit
 ///   (reports missing their reference or derived values, or no longer valid as intake),
 ///   `ownOps` and `gapless` (this node's op sequence is exactly 1…n), `state` (the merged state
 ///   listing, to compare before and after).
+/// - `fieldnode debug delete REF`: deletes a report (an `exist` op, as a thief with the laptop
+///   could); the next sync pushes it. The hub keeps the report, as withdrawn (spec §14.1).
 enum DebugCommands {
     #if DEBUG
     static let burst = CommandSpec(
@@ -24,11 +26,14 @@ enum DebugCommands {
 
     static let check = CommandSpec(name: "check", abstract: "Describe the store as JSON, for tests.")
 
+    static let delete = CommandSpec(name: "delete", abstract: "Delete a report (the next sync pushes the deletion).",
+                                    arguments: [.positional("report", help: "The report's reference code.")])
+
     /// The normal tree plus `debug`.
     static let root: CommandSpec = {
         var root = NodeCommands.root
         root.subcommands.append(CommandSpec(name: "debug", abstract: "Test helpers (debug builds only).",
-                                            subcommands: [burst, check]))
+                                            subcommands: [burst, check, delete]))
         return root
     }()
 
@@ -59,6 +64,13 @@ enum DebugCommands {
             let saved = try ReportWriter.create(report, in: node)
             context.say(saved.ref)
         }
+    }
+
+    static func runDelete(_ context: NodeContext) throws {
+        let node = try context.openNode()
+        let target = try StoredReport.find(context.command.positional("report") ?? "", in: node)
+        try node.store.write { tx in try tx.delete(FieldNode.reports, target.id) }
+        context.say("deleted \(target.ref)")
     }
 
     static func runCheck(_ context: NodeContext) throws {
@@ -122,6 +134,7 @@ extension NodeCommands {
         #if DEBUG
         if path == ["debug", "burst"] { return DebugCommands.runBurst }
         if path == ["debug", "check"] { return DebugCommands.runCheck }
+        if path == ["debug", "delete"] { return DebugCommands.runDelete }
         #endif
         return nil
     }

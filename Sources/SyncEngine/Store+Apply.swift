@@ -49,6 +49,7 @@ extension Store {
                 continue
             }
             if try context.insert(op, merged: true, receivedAt: wall) == .inserted {
+                try observeMerge(op, db: db, receivedAt: wall)
                 try context.merge(op)
                 outcome.merged += 1
             } else {
@@ -74,6 +75,7 @@ extension Store {
             guard (try? clock.receive(op.hlc, wallMilliseconds: wall)) != nil else { continue }
             try context.removeQuarantined(op)
             _ = try context.insert(op, merged: true, receivedAt: receivedAt)
+            try observeMerge(op, db: context.db, receivedAt: receivedAt)
             try context.merge(op)
             released += 1
         }

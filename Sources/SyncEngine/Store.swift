@@ -46,6 +46,9 @@ public struct StoreOptions: Sendable {
     public var localMigrations: [LocalMigration]
     /// Other SQLite files attached to the store's connection (see `StoreAttachment`).
     public var attachments: [StoreAttachment]
+    /// Sees each op from a peer just before it is merged, in the merging transaction
+    /// (Store+Observe.swift); nil: none.
+    public var mergeObserver: (any MergeObserver)? = nil
 
     public init(synchronous: Synchronous = .full,
                 maxDriftMilliseconds: UInt64 = HybridClock.defaultMaxDriftMilliseconds,

@@ -8,8 +8,16 @@ struct HubReport: Sendable, Equatable {
     let receivedAt: String?
     let category: Int64?
     let involvesChild: Bool?
+    let status: String?
+    let withdrawnBy: String?
+    let withdrawnAt: String?
+    let amendments: Int64?
 
     init(_ json: JSONValue) {
+        status = json["status"]?.stringValue
+        withdrawnBy = json["withdrawnBy"]?.stringValue
+        withdrawnAt = json["withdrawnAt"]?.stringValue
+        amendments = json["amendments"]?.int64Value
         ref = json["ref"]?.stringValue
         entity = json["entity"]?.stringValue
         nodeId = json["nodeId"]?.stringValue

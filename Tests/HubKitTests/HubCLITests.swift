@@ -10,13 +10,13 @@ import Testing
     @Test func helpAndUsageErrors() async {
         let help = await runHub(["--help"])
         #expect(help.status == 0 && help.output.contains("USAGE: missionhub") && help.error.isEmpty)
-        for path in [["node", "--help"], ["node", "enroll", "--help"], ["serve", "--help"], ["backup", "-h"], ["report", "list", "--help"]] {
+        for path in [["node", "--help"], ["node", "enroll", "--help"], ["serve", "--help"], ["backup", "-h"], ["report", "list", "--help"], ["report", "show", "--help"]] {
             let result = await runHub(path)
             #expect(result.status == 0, "\(path)")
             #expect(result.output.contains("USAGE: missionhub \(path.filter { !$0.hasPrefix("-") }.joined(separator: " "))"), "\(path)")
         }
         for bad in [[], ["nonsense"], ["node"], ["node", "enroll"], ["init", "--mision", "X"], ["init"], ["backup"],
-                    ["serve", "--listen", "127.0.0.1:1", "--unix", "/tmp/x.sock"], ["report", "list", "extra"]] {
+                    ["serve", "--listen", "127.0.0.1:1", "--unix", "/tmp/x.sock"], ["report", "list", "extra"], ["report", "show"], ["report", "show", "A", "B"]] {
             let result = await runHub(bad + ["--data-dir", temporaryDirectory()])
             #expect(result.status == 64, "\(bad)")
             #expect(result.error.hasPrefix("error: "), "\(bad)")
@@ -152,15 +152,17 @@ import Testing
         #expect(listed.status == 0)
         let expected: JSONValue = [
             ["ref": "MINUSCA-BBBB-2M", "entity": .string(newer.entity), "node": nil, "nodeId": .string(unknown.id.hex),
-             "receivedAt": .string(TimeText.rfc3339(milliseconds: clock.now)), "category": 1, "involvesChild": false],
+             "receivedAt": .string(TimeText.rfc3339(milliseconds: clock.now)), "category": 1, "involvesChild": false,
+             "status": "received", "withdrawnBy": nil, "withdrawnByNodeId": nil, "withdrawnAt": nil, "amendments": 0],
             ["ref": "MINUSCA-AAAA-2M", "entity": .string(older.entity), "node": "field-1", "nodeId": .string(node.id.hex),
-             "receivedAt": .string(TimeText.rfc3339(milliseconds: clock.now - 60_000)), "category": 1, "involvesChild": true],
+             "receivedAt": .string(TimeText.rfc3339(milliseconds: clock.now - 60_000)), "category": 1, "involvesChild": true,
+             "status": "received", "withdrawnBy": nil, "withdrawnByNodeId": nil, "withdrawnAt": nil, "amendments": 0],
         ]
         #expect(try JSON.parse(listed.output) == expected)
         let text = await runHub(["report", "list", "--data-dir", dir])
         let lines = text.output.split(separator: "\n")
         #expect(lines.count == 3)
-        #expect(lines[1].hasPrefix("MINUSCA-BBBB-2M") && lines[1].hasSuffix("no"))
-        #expect(lines[2].contains("field-1") && lines[2].hasSuffix("yes"))
+        #expect(lines[1].hasPrefix("MINUSCA-BBBB-2M") && lines[1].hasSuffix("no     received  -"))
+        #expect(lines[2].contains("field-1") && lines[2].hasSuffix("yes    received  -"))
     }
 }
