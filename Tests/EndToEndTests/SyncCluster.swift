@@ -143,12 +143,22 @@ final class SyncCluster {
 
     /// Issues a token at the hub (`missionhub node enroll`) and enrolls `node` with it at `url`.
     func enroll(_ node: SyncNode, at url: String) async throws {
-        let issued = try await hubCommand(["node", "enroll", node.name])
+        try await enroll(node, at: url, token: try await issueToken(node.name))
+    }
+
+    /// `missionhub node enroll NAME`: the token it printed.
+    func issueToken(_ name: String) async throws -> String {
+        let issued = try await hubCommand(["node", "enroll", name])
         // The token is the only line indented by exactly four spaces.
         let token = issued.stdout.split(separator: "\n").first {
-            $0.hasPrefix("    ") && !$0.dropFirst(4).contains(" ") && !$0.dropFirst(4).isEmpty
+            $0.hasPrefix("    ") && !$0.dropFirst(4).hasPrefix(" ") && !$0.dropFirst(4).contains(" ") && !$0.dropFirst(4).isEmpty
         }.map { String($0.dropFirst(4)) }
         guard issued.succeeded, let token else { throw ProcessTestError("missionhub node enroll failed: \(issued)") }
+        return token
+    }
+
+    /// `fieldnode enroll --hub URL --token TOKEN` for `node`.
+    func enroll(_ node: SyncNode, at url: String, token: String) async throws {
         let enrolled = try await self.node(node, ["enroll", "--hub", url, "--token", token])
         guard enrolled.succeeded else { throw ProcessTestError("fieldnode enroll failed: \(enrolled)") }
     }

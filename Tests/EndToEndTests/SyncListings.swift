@@ -37,9 +37,12 @@ struct HubNode: Sendable, Equatable {
     let highestSeq: Int64?
     let gaps: Int?
     let quarantined: Int64?
+    /// What the node last reported as unsent (`FS-Backlog`); nil: unknown.
+    let backlog: Int64?
 
     init(_ json: JSONValue) {
         name = json["name"]?.stringValue ?? ""
+        backlog = json["backlog"]?.int64Value
         nodeId = json["nodeId"]?.stringValue
         revoked = json["revoked"]?.boolValue
         lastContact = json["lastContact"]?.stringValue

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// A revoked node: `fieldnode sync` exits 1 saying it was revoked and what to do, `status`
-/// shows it, the daemon stops retrying, and the hub's data stays exactly as it was. After a
-/// new token and `fieldnode enroll`, the waiting daemon delivers what was queued.
+/// shows it, the daemon stops retrying, and the hub's data stays exactly as it was. Neither
+/// an older token nor a new one brings it back; a fresh data directory takes its name.
 @Suite struct SyncRevokedTests {
     @Test(.timeLimit(.minutes(1)))
     func aRevokedNodeIsRefusedAndToldWhatToDo() async throws {
@@ -25,7 +25,7 @@ import Testing
         let refused = try await cluster.sync(node)
         #expect(refused.status == 1 && !refused.signalled, "\(refused)")
         #expect(refused.stderr.contains("revoked"), "the message does not say the device was revoked: \(refused)")
-        #expect(refused.stderr.contains("fieldnode enroll"), "the message does not say what to do: \(refused)")
+        #expect(refused.stderr.contains("fieldnode init"), "the message does not say what to do: \(refused)")
         let status = try await cluster.status(node)
         #expect(status["lastError"]?.stringValue?.contains("revoked") == true, "\(status)")
         #expect(status["backlog"]?.int64Value ?? 0 > 0)
@@ -48,10 +48,19 @@ import Testing
         let storeAfter = try await SyncStoreFile.read(cluster.hubDir + "/hub.sqlite")
         #expect(storeAfter.ops == storeBefore.ops, "the hub's op log changed after the revocation")
 
-        // Re-enrolled with a new token, the waiting daemon picks up the new credentials.
-        try await cluster.enroll(node, at: cluster.hubURL)
-        try await daemon.waitForLog("sync round finished", timeout: 20)
+        // A new token does not bring the revoked node id back (issue 14); the daemon stays stopped.
+        await #expect(throws: (any Error).self) { try await cluster.enroll(node, at: cluster.hubURL) }
+        #expect(try await cluster.hubCommand(["node", "tokens", "--json"]).json().arrayValue?.count == 1,
+                "the refused enrollment must not spend the token")
         #expect(try await daemon.terminate(within: 5).inTime)
-        try await SyncConvergence.expectConverged(cluster, printed: [node: printed])
+        #expect(try await cluster.hubReports() == reportsBefore)
+        // A fresh data directory (a new node id) takes the name and syncs.
+        let fresh = SyncNode(name: "desk", dataDir: cluster.directory + "/node-desk-replacement")
+        #expect(try await cluster.node(fresh, ["init", "--mission", cluster.mission, "--node-name", "desk"]).succeeded)
+        try await cluster.enroll(fresh, at: cluster.hubURL)
+        let freshRefs = try await cluster.addSamples(fresh, [3])
+        #expect(try await cluster.sync(fresh).succeeded)
+        let refs = try await cluster.hubReports().compactMap(\.ref)
+        #expect(Set(refs) == Set(printed.dropLast() + freshRefs), "hub: \(refs)")
     }
 }

@@ -218,6 +218,27 @@ public final class FaultProxy: Sendable {
         }
     }
 
+    /// Sends `bytes` to `port` on loopback as they are, closes the sending side, and returns
+    /// everything the server answers until it closes (or 5 s pass): for replaying a recording.
+    public static func exchange(_ bytes: [UInt8], port: Int) throws -> [UInt8] {
+        guard let fd = connect(port: port) else { throw ProxyError("connect", errno) }
+        defer { _ = Glibc.close(fd) }
+        guard writeAll(fd, bytes, count: bytes.count) else { throw ProxyError("write", errno) }
+        _ = shutdown(fd, Int32(SHUT_WR))
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, 1, 100) >= 0 || errno == EINTR else { break }
+            guard fds[0].revents != 0 else { continue }
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            answer += buffer[0..<n]
+        }
+        return answer
+    }
+
     // MARK: Sockets
 
     private static func loopback(port: Int) -> sockaddr_in {
