@@ -9,12 +9,17 @@ import SyncProtocol
 /// 3. Its entity is owned by the pushing node: `EntityID.owner(entity) == node`. Entities
 ///    without an owner prefix are the hub's own records.
 /// 4. It does not write a `hub.*` field: the hub alone stamps those (`hub.receivedAt`).
+/// 5. Its seq is at most 2^63−1 (spec §12: stores keep seqs as SQLite integers). A larger one
+///    is `malformed`, not an internal error: no seq a peer sends can fail the hub's writes.
 /// Rules 2–4 are decisions (the spec leaves ownership to the application); they answer the
 /// same 403 `foreign_origin`, retry `stop`, with a message naming the rule.
 enum PushAuthorization {
     static func check(_ ops: [Op], node: NodeID) throws(HubWireError) {
         for op in ops {
             guard op.origin == node else { throw HubWireError(.foreignOrigin) }
+            guard op.seq <= UInt64(Int64.max) else {
+                throw HubWireError(.malformed, "A pushed op has a sequence number above 2^63-1, which no store keeps; fieldnode must be fixed.")
+            }
             guard !op.collection.hasPrefix("ref.") else {
                 throw HubWireError(.foreignOrigin, "A pushed op changes reference data, which only the hub writes; push only this node's records.")
             }

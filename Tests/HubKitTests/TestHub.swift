@@ -113,8 +113,8 @@ final class TestNode: Sendable {
     let key: Ed25519.PrivateKey
     private let counter = Atomic<UInt64>(1_763_900_000_000_000)
 
-    init() throws {
-        id = NodeID.random()
+    init(id: NodeID = .random()) throws {
+        self.id = id
         key = Ed25519.PrivateKey()
     }
 

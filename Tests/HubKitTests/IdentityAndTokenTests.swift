@@ -1,0 +1,136 @@
+import Crypto
+import Foundation
+@testable import HubKit
+import SyncEngine
+import SyncProtocol
+import Testing
+
+/// Issue 14, parts 3 and 5: no node can take an identity the hub knows, no sequence number a
+/// peer sends breaks the hub's own writes, and tokens and revocation do what an admin expects.
+@Suite struct IdentityAndTokenTests {
+    func issue(_ hub: TestHub, _ name: String, lifetime: UInt64 = 3_600_000) async throws -> String {
+        try await hub.store.async { try NodeRegistry(store: $0).issueToken(name: name, lifetimeMilliseconds: lifetime, now: hub.clock.now).token }
+    }
+
+    func enroll(_ hub: TestHub, _ node: TestNode, token: String, key: [UInt8]? = nil) async throws -> HTTPReply {
+        try await hub.request("POST", "/v1/enroll", headers: [("FS-Protocol", "1")], body: node.enrollment(token: token, publicKey: key))
+    }
+
+    @Test func noNodeTakesAnIdentityTheHubKnows() async throws {
+        try await TestHub.with { hub in
+            let token = try await issue(hub, "field-1")
+            let before = try await hub.snapshot()
+            // The hub's own id, which every enrolled laptop learns at enrollment.
+            let impostor = try TestNode(id: try await hub.store.async { try $0.identity() })
+            let refused = try await enroll(hub, impostor, token: token)
+            #expect(refused.status == 409 && refused.errorCode == "already_enrolled", "\(refused.status) \(refused.errorCode ?? "-")")
+            #expect(try await hub.snapshot() == before)
+
+            // A revoked node's id comes back with neither a new token nor its old one.
+            let laptop = try TestNode()
+            let laptopToken = try await issue(hub, "field-2")
+            #expect(try await enroll(hub, laptop, token: laptopToken).status == 200)
+            try await hub.store.async { _ = try NodeRegistry(store: $0).revoke(name: "field-2", now: hub.clock.now) }
+            #expect(try await enroll(hub, laptop, token: laptopToken).errorCode == "revoked", "the old token's repeat answer")
+            let fresh = try await issue(hub, "field-2")
+            let back = try await enroll(hub, laptop, token: fresh)
+            #expect(back.status == 401 && back.errorCode == "revoked" && back.retry == "stop")
+            // An enrolled id with another key, under another name.
+            let holder = try TestNode()
+            #expect(try await hub.enroll(holder, name: "field-3").status == 200)
+            let thief = try await issue(hub, "field-4")
+            #expect(try await enroll(hub, holder, token: thief, key: Ed25519.PrivateKey().publicKey.rawRepresentation).errorCode == "already_enrolled")
+            // None of the refusals spent a token: they still enroll honest laptops.
+            #expect(try await enroll(hub, try TestNode(), token: token).status == 200)
+            #expect(try await enroll(hub, try TestNode(), token: fresh).status == 200)
+            #expect(try await enroll(hub, try TestNode(), token: thief).status == 200)
+        }
+    }
+
+    @Test func noSequenceNumberAPeerSendsBreaksTheHubsOwnWrites() async throws {
+        try await TestHub.with { hub in
+            let attacker = try TestNode(), honest = try TestNode()
+            #expect(try await hub.enroll(attacker, name: "field-1").status == 200)
+            #expect(try await hub.enroll(honest, name: "field-2").status == 200)
+            // Ops under the hub's own id are someone else's origin: refused.
+            let hubID = try await hub.store.async { $0.nodeID }
+            let forged = attacker.op(1 << 62, EntityID.make(owner: attacker.id), .exist(causalLength: 1), origin: hubID)
+            #expect(try await attacker.push(hub, [forged]).errorCode == "foreign_origin")
+            // Its own origin with the largest seq the store can hold, and one beyond.
+            let entity = EntityID.make(owner: attacker.id)
+            let huge = attacker.op(UInt64(Int64.max), entity, .exist(causalLength: 1))
+            let beyond = attacker.op(UInt64(Int64.max) + 1, entity, .set(field: "x", value: .int(1), rank: 0, supersedes: []))
+            #expect(try await attacker.push(hub, [huge]).status == 200)
+            let refused = try await attacker.push(hub, [beyond])
+            #expect(refused.status == 400 && refused.errorCode == "malformed", "\(refused.status)")
+            // The hub still writes: a new report from an honest laptop is stamped as received.
+            let report = honest.report(firstSeq: 1, ref: "MINUSCA-AAAA-2M")
+            #expect(try await honest.push(hub, report.ops).status == 200)
+            let stamped = try await hub.store.async { try $0.document("report", report.entity)?.fields["hub.receivedAt"] }
+            #expect(stamped != nil, "the hub could not write after the attack")
+            #expect(try await hub.store.async { try $0.verify() }.isEmpty)
+        }
+    }
+
+    @Test func tokensAreListedWithoutTheirTextCancelledAndRevocationCancelsThem() async throws {
+        try await TestHub.with { hub in
+            let first = try await issue(hub, "field-1")
+            let second = try await issue(hub, "field-2")
+            _ = try await issue(hub, "field-2", lifetime: 120_000)
+            let registry = hub.registry
+            let listed = try await hub.store.async { _ in try registry.outstandingTokens(now: hub.clock.now) }
+            #expect(listed.map(\.name) == ["field-1", "field-2", "field-2"])
+            #expect(listed.allSatisfy { $0.id.count == 8 && !first.lowercased().contains($0.id) && !second.lowercased().contains($0.id) })
+            let text = TokenListing.text(listed) + String(describing: TokenListing.json(listed))
+            #expect(!text.contains(first) && !text.contains(second), "a listing must never show a token")
+            // Cancel one by id: it no longer enrolls.
+            let byID = try #require(listed.first)
+            _ = try await hub.store.async { _ in try registry.cancelTokens(byID.id, now: hub.clock.now) }
+            #expect(try await enroll(hub, try TestNode(), token: first).errorCode == "bad_token")
+            await #expect(throws: HubError.self) { try await hub.store.async { _ in try registry.cancelTokens("nothing", now: hub.clock.now) } }
+            // Revoking a node cancels its outstanding tokens: an older token cannot bring it back.
+            let laptop = try TestNode()
+            #expect(try await enroll(hub, laptop, token: second).status == 200)
+            let spare = try await issue(hub, "field-3")
+            try await hub.store.async { _ in _ = try registry.revoke(name: "field-2", now: hub.clock.now) }
+            let left = try await hub.store.async { _ in try registry.outstandingTokens(now: hub.clock.now) }
+            #expect(left.map(\.name) == ["field-3"], "revocation must cancel field-2's outstanding token")
+            #expect(try await enroll(hub, try TestNode(), token: spare).status == 200)
+        }
+    }
+
+    @Test func aStoreRolledBackByHandStartsANewEpochByItself() async throws {
+        let directory = temporaryDirectory() + "/data"
+        let clock = TestClock()
+        let node = try TestNode()
+        let (before, snapshot) = try await offThread { () -> (String, String) in
+            let store = try HubStore.create(dataDirectory: directory, mission: "MINUSCA", options: HubStore.options(wallClock: clock.read))
+            let token = try NodeRegistry(store: store).issueToken(name: "field-1", lifetimeMilliseconds: 60_000, now: clock.now)
+            _ = try NodeRegistry(store: store).redeem(tokenHash: EnrollmentToken.hash(token.token), nodeID: node.id,
+                                                      publicKey: node.key.publicKey.rawRepresentation, now: clock.now)
+            // A copy taken behind the hub's back (no `missionhub backup` mark), then more arrives.
+            let snapshot = temporaryDirectory("snapshot") + "/hub.sqlite"
+            try store.backup(to: snapshot)
+            _ = try store.apply(node.report(firstSeq: 1, ref: "MINUSCA-AAAA-2M").ops)
+            _ = try NodeRegistry(store: store).authenticate(nodeID: node.id, counter: 5, protocolVersion: 1, now: clock.now) { _ in true }
+            return (try store.metadata(HubStore.epochKey) ?? "", snapshot)
+        }
+        // The ops person copies the old file back by hand.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: directory + "/hub.sqlite" + suffix) }
+        try FileManager.default.copyItem(atPath: snapshot, toPath: directory + "/hub.sqlite")
+        let (note, epoch, writer, identity, counter) = try await offThread {
+            let opened = try HubStore.openForServing(dataDirectory: directory, options: HubStore.options(wallClock: clock.read), now: clock.now)
+            return (opened.note, try opened.store.metadata(HubStore.epochKey), opened.store.nodeID, try opened.store.identity(),
+                    try NodeRegistry(store: opened.store).nodes().first?.lastCounter)
+        }
+        #expect(note?.contains("rolled back") == true, "\(note ?? "no note")")
+        #expect(epoch != before, "the hub kept serving the old epoch")
+        #expect(writer != identity, "the rolled-back hub must write under a new id")
+        #expect(counter == 5, "the replay counter was rolled back")
+        // Opened again, it is the current epoch: nothing more to do.
+        let again = try await offThread {
+            try HubStore.openForServing(dataDirectory: directory, options: HubStore.options(wallClock: clock.read), now: clock.now).note
+        }
+        #expect(again == nil)
+    }
+}
