@@ -18,6 +18,10 @@ extension HubCLI {
         }
         defer { withExtendedLifetime(lock) {} }  // held until serve returns
         if let note { log.warning("hub store was replaced or rolled back", ["detail": note]) }
+        let environment = context.environment
+        if let missing = try await offload({ try SealingKeyFiles.checkCurrent(store: store, dataDirectory: directory, environment: environment) }) {
+            log.warning("sealing key missing", ["detail": missing])
+        }
         let server = HubServer(settings: settings, store: store, log: log,
                                notifier: SystemdNotifier(environment: context.environment), clock: context.clock)
         // SIGHUP: re-read the file (flags still override it); the log level applies at once.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SyncEngine
 import SyncProtocol
 import Toolkit
 
@@ -59,6 +60,19 @@ struct SealingKeyFiles {
                                hint: "put back the file `missionhub init` wrote, or the copy you keep offline")
             }
             return key
+        }
+        return nil
+    }
+
+    /// At `serve`: the private key of the key nodes seal to now. Throws when a file holding it
+    /// is unsafe or wrong (the hub must not run on a key others can read); returns a warning
+    /// when no file holds it (the hub receives sealed reports but cannot open them).
+    static func checkCurrent(store: Store, dataDirectory: String, environment: [String: String]) throws -> String? {
+        guard let current = try store.local({ db in try SealingKeys(db: db).current() }) else { return nil }
+        let files = SealingKeyFiles(directory: defaultDirectory(dataDirectory: dataDirectory),
+                                    credentialsDirectory: environment["CREDENTIALS_DIRECTORY"])
+        guard try files.load(keyID: current.keyID) != nil else {
+            return "no file holds the private sealing key \(fileName(keyID: current.keyID)) (looked in $CREDENTIALS_DIRECTORY and \(files.directory)); sealed reports cannot be opened until it is put back"
         }
         return nil
     }

@@ -12,7 +12,8 @@ import Toolkit
                                         "data_dir", "log_level", "max_drift"]
     /// The settings `missionhub serve --config` accepts.
     static let hubKeys: Set<String> = ["listen", "unix_socket", "max_body_bytes", "max_connections",
-                                       "max_drift_seconds", "max_pull_bytes", "data_dir", "log_level"]
+                                       "max_drift_seconds", "max_pull_bytes", "data_dir", "log_level",
+                                       "public_url", "public_ca_file", "public_pin"]
     static let logLevels: Set<String> = ["error", "warning", "notice", "info", "debug"]
 
     private static let examples: [(file: String, keys: Set<String>)] = [

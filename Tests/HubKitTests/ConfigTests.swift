@@ -71,7 +71,7 @@ import Toolkit
         #expect(try settings(text).address == .unix(path: "/run/fieldsync/missionhub.sock"))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
             guard line.hasPrefix("#"), let key = line.dropFirst().split(separator: " ").first, HubSettings.configKeys.contains(String(key)),
-                  key != "listen" else { return line }
+                  key != "listen", !key.hasPrefix("public_") else { return line }  // public_*: samples, no default
             return line.dropFirst()
         }
         var expected = HubSettings()

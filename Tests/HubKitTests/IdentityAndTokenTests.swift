@@ -134,3 +134,64 @@ import Testing
         #expect(again == nil)
     }
 }
+
+/// Issue 14, part 1: the private sealing key is not in the store nor its backups; the hub
+/// refuses to serve with a key file others can read.
+@Suite struct SealingKeyFileTests {
+    @Test func thePrivateKeyLivesApartAndLooseModesAreRefused() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
+        let keys = try FileManager.default.contentsOfDirectory(atPath: dir + "/keys")
+        #expect(keys.count == 1 && keys[0].hasPrefix("sealing-") && keys[0].hasSuffix(".key"))
+        let path = dir + "/keys/" + keys[0]
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        #expect(mode & 0o077 == 0, "mode \(String(mode, radix: 8))")
+        let privateHex = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .newlines)
+        let privateKey = try #require(Hex.decode(privateHex))
+        // Neither the store nor a backup of it holds the private key.
+        let backup = temporaryDirectory("backup") + "/b.sqlite"
+        #expect(await runHub(["backup", "--out", backup, "--data-dir", dir]).status == 0)
+        for file in [dir + "/hub.sqlite", dir + "/hub.sqlite-wal", dir + "/registry.sqlite", backup] {
+            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+            #expect(bytes.range(of: Data(privateKey)) == nil, "\(file) holds the private key")
+        }
+        // A key file group or others can read stops `serve` before it listens.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        let loose = await runHub(["serve", "--listen", "127.0.0.1:0", "--data-dir", dir])
+        #expect(loose.status == 1 && loose.error.contains("chmod 0600"), "\(loose.error)")
+        // A missing key is a warning (sealed reports stay closed), not a refusal.
+        try FileManager.default.removeItem(atPath: path)
+        let missing = try await offThread { () -> String? in
+            let store = try HubStore.open(dataDirectory: dir, options: HubStore.options())
+            return try SealingKeyFiles.checkCurrent(store: store, dataDirectory: dir, environment: [:])
+        }
+        #expect(missing?.contains("cannot be opened") == true)
+    }
+}
+
+@Suite struct EnrollCommandTests {
+    @Test func enrollPrintsTheCommandWithTheHubsRealAddressCAAndPin() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
+        let config = temporaryDirectory("conf") + "/missionhub.conf"
+        try Data("""
+            public_url = https://hub.minusca.example
+            public_ca_file = /etc/fieldsync/mission-ca.pem
+            public_pin = sha256//n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=
+            """.utf8).write(to: URL(fileURLWithPath: config))
+        let issued = await runHub(["node", "enroll", "desk-1", "--config", config, "--data-dir", dir])
+        #expect(issued.status == 0, "\(issued.error)")
+        let command = try #require(issued.output.split(separator: "\n").first { $0.contains("fieldnode enroll") })
+        #expect(command.contains("--hub https://hub.minusca.example --token "))
+        #expect(command.contains("--ca-file /etc/fieldsync/mission-ca.pem"))
+        #expect(command.contains("--pin 'sha256//n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg='"))
+        // Without a config: a placeholder and the setting that fills it.
+        let bare = await runHub(["node", "enroll", "desk-2", "--data-dir", dir])
+        #expect(bare.output.contains("--hub https://HUB-ADDRESS") && bare.output.contains("public_url"))
+        let bad = temporaryDirectory("conf") + "/bad.conf"
+        try Data("public_url = hub.minusca.example\n".utf8).write(to: URL(fileURLWithPath: bad))
+        let refused = await runHub(["node", "enroll", "desk-3", "--config", bad, "--data-dir", dir])
+        #expect(refused.status == 1 && refused.error.contains("public_url"))
+        #expect(await runHub(["node", "tokens", "--json", "--data-dir", dir]).output.contains("desk-2"))
+    }
+}
