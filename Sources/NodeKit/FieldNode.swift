@@ -35,6 +35,9 @@ final class FieldNode {
     static func storeOptions(_ hooks: TestHooks) -> StoreOptions {
         var options = StoreOptions(synchronous: .full)
         if let busy = hooks.busyTimeoutMilliseconds { options.busyTimeoutMilliseconds = busy }
+        if let offset = hooks.clockOffsetMilliseconds {
+            options.wallClock = { UInt64(max(0, Int64(clamping: Store.systemMilliseconds()) &+ offset)) }
+        }
         return options
     }
 
