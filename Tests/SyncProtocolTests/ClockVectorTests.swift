@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SyncProtocol
 
 /// Protocols/vectors/clock.json: tick and receive sequences (spec §4), including the recovery

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SyncProtocol
 
 /// The committed vectors in Protocols/vectors are the authority: the generator must reproduce
