@@ -63,8 +63,8 @@ let package = Package(
                           dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "SyncClient", "SyncProtocol", "JSON", "Zlib"],
                           swiftSettings: strict),
 
-        // Shared by the test targets that need a misbehaving network (not shipped in any product).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        // Shared by the test targets: a misbehaving network, the vector parser (not shipped in any product).
+        .target(name: "TestSupport", dependencies: ["SyncProtocol"], path: "Tests/TestSupport", swiftSettings: strict),
 
         // Tests (Swift Testing).
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
@@ -72,8 +72,8 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON", "Toolkit"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "Toolkit"], swiftSettings: strict),
-        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "Toolkit"], swiftSettings: strict),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Toolkit"], swiftSettings: strict),
+        .testTarget(name: "SyncEngineTests", dependencies: ["TestSupport", "SyncEngine", "SyncProtocol", "SQLite", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),

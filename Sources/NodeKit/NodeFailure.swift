@@ -41,7 +41,7 @@ enum NodeFailure {
     /// failure leaves the store as it was, and the messages say so.
     static func describe(_ error: StoreError) -> NodeError {
         switch error.code {
-        case .notInitialized, .alreadyInitialized, .incompatible, .storeBehindPeer, .divergentOp:
+        case .notInitialized, .alreadyInitialized, .incompatible, .storeBehindPeer, .divergentOp, .quarantineFull:
             return .user(error.message)
         case .invalidWrite:
             return .internal("internal error: \(error.message)")

@@ -7,9 +7,10 @@ import SyncProtocol
 /// prepared statements, the next arrival number, interned entity and scope ids and the entity
 /// bookkeeping of the batch, and `finish()` writes the bookkeeping back before COMMIT.
 ///
-/// Order independence (Schema invariants 3–5): a register's winner is a maximum, its heads are
-/// "ops minus the superseded set", set membership is "add tags minus removed tags", and the
-/// causal length is a maximum — each a function of the set of ops, whatever the arrival order.
+/// Order independence (Schema invariants 3–5 and 9): a register's heads are "set ops minus the
+/// overridden ones" and its winner their maximum (`RegisterMerger`), set membership is "add tags
+/// minus removed tags", and the causal length is a maximum — each a function of the set of ops,
+/// whatever the arrival order.
 final class MergeContext {
     let store: Store
     let db: Database
@@ -42,13 +43,7 @@ final class MergeContext {
 
     // Statements, prepared once per context (cache hits after the first transaction).
     private let insertOp: Statement
-    private let insertRegister: Statement
-    private let selectRegister: Statement
-    private let updateRegister: Statement
-    private let insertSuperseded: Statement
-    private let selectSuperseded: Statement
-    private let deleteConflict: Statement
-    private let insertConflict: Statement
+    private let registers: RegisterMerger
     private let selectRemoved: Statement
     private let insertAdd: Statement
     private let insertRemoved: Statement
@@ -65,30 +60,7 @@ final class MergeContext {
             INSERT INTO ops(origin, seq, local_seq, scope, received_at, body)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(origin, seq) DO NOTHING
             """)
-        insertRegister = try db.cachedStatement("""
-            INSERT INTO registers(entity_id, field, vtype, value, rank, hlc, origin, seq)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(entity_id, field) DO NOTHING
-            """)
-        selectRegister = try db.cachedStatement("""
-            SELECT rank, hlc, origin, seq, vtype, value FROM registers WHERE entity_id = ?1 AND field = ?2
-            """)
-        updateRegister = try db.cachedStatement("""
-            UPDATE registers SET vtype = ?3, value = ?4, rank = ?5, hlc = ?6, origin = ?7, seq = ?8
-            WHERE entity_id = ?1 AND field = ?2
-            """)
-        insertSuperseded = try db.cachedStatement("""
-            INSERT OR IGNORE INTO superseded(entity_id, field, origin, seq) VALUES (?1, ?2, ?3, ?4)
-            """)
-        selectSuperseded = try db.cachedStatement("""
-            SELECT 1 FROM superseded WHERE entity_id = ?1 AND field = ?2 AND origin = ?3 AND seq = ?4
-            """)
-        deleteConflict = try db.cachedStatement("""
-            DELETE FROM conflicts WHERE entity_id = ?1 AND field = ?2 AND origin = ?3 AND seq = ?4
-            """)
-        insertConflict = try db.cachedStatement("""
-            INSERT OR IGNORE INTO conflicts(entity_id, field, origin, seq, vtype, value, rank, hlc)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            """)
+        registers = try RegisterMerger(db: db)
         selectRemoved = try db.cachedStatement("""
             SELECT 1 FROM set_removed WHERE entity_id = ?1 AND field = ?2 AND etype = ?3 AND element = ?4
             AND origin = ?5 AND seq = ?6
@@ -184,6 +156,7 @@ final class MergeContext {
                               receivedAt.databaseValue, .blob(body)])
         if db.changes == 1 {
             nextLocalSeq += 1
+            if !merged { try Quarantine(db: db).hold(op, receivedAt: receivedAt) }
             return .inserted
         }
         let existing = try db.cachedStatement("SELECT body FROM ops WHERE origin = ? AND seq = ?")
@@ -194,10 +167,13 @@ final class MergeContext {
         return .duplicate
     }
 
-    /// Removes a quarantined op so that it can be stored again, merged, under a new arrival number.
-    func removeQuarantined(_ op: Op) throws {
-        try db.cachedStatement("DELETE FROM ops WHERE origin = ?1 AND seq = ?2 AND scope = ?3")
-            .execute([op.origin.databaseValue, op.seq.databaseValue, .integer(Self.quarantineScope)])
+    /// Merges a quarantined op now: it leaves the quarantine and is stored again, merged, under a
+    /// new arrival number (so pull cursors past its old one still see it).
+    func release(_ op: Op, receivedAt: UInt64) throws {
+        try Quarantine(db: db).remove(op.id)
+        _ = try insert(op, merged: true, receivedAt: receivedAt)
+        try store.observeMerge(op, db: db, receivedAt: receivedAt)  // a released op enters state now
+        try merge(op)
     }
 
     // MARK: Merging
@@ -217,7 +193,7 @@ final class MergeContext {
                 WHERE id = ?1
                 """).execute([.integer(id), causalLength.databaseValue, op.origin.databaseValue])
         case .set(let field, let value, let rank, let supersedes):
-            try mergeSet(op, entity: id, field: field, value: value, rank: rank, supersedes: supersedes)
+            try registers.merge(op, entity: id, field: field, value: value, rank: rank, supersedes: supersedes)
         case .add(let field, let element):
             let (etype, evalue) = element.storage
             let args: [DatabaseValue] = [.integer(id), .text(field), .integer(etype), evalue,
@@ -234,50 +210,6 @@ final class MergeContext {
                 try deleteAdd.execute(args)
             }
         }
-    }
-
-    private func mergeSet(_ op: Op, entity: Int64, field: String, value: Value, rank: UInt32, supersedes: [OpID]) throws {
-        let key: [DatabaseValue] = [.integer(entity), .text(field)]
-        for old in supersedes {
-            let args = key + [old.origin.databaseValue, old.seq.databaseValue]
-            try insertSuperseded.execute(args)
-            try deleteConflict.execute(args)
-        }
-        let (vtype, stored) = value.storage
-        let incomingRow = key + [.integer(vtype), stored, .integer(Int64(rank)), op.hlc.databaseValue,
-                                 op.origin.databaseValue, op.seq.databaseValue]
-        // Fast path: the first write to a register simply becomes its winner.
-        try insertRegister.execute(incomingRow)
-        if db.changes == 1 { return }
-
-        let incoming = RegisterKey(rank: rank, hlc: op.hlc, origin: op.origin, seq: op.seq)
-        guard let current = try selectRegister.queryFirst(key, { row -> (RegisterKey, Int64, DatabaseValue)? in
-            guard let origin = row.nodeID(2), let hlc = row.uint64(1), let seq = row.uint64(3),
-                  let r = row.int64(0), let vtype = row.int64(4) else { return nil }
-            return (RegisterKey(rank: UInt32(truncatingIfNeeded: r), hlc: HLC(rawValue: hlc), origin: origin, seq: seq),
-                    vtype, row[5])
-        }) ?? nil else {
-            throw StoreError(.database, "register \(op.collection)/\(op.entity).\(field) vanished during a merge")
-        }
-        let (winner, wtype, wvalue) = current
-        if !(winner < incoming) {
-            // The incoming op loses: it stays visible as a conflict unless someone overwrote it.
-            if try !isSuperseded(key, op.origin, op.seq) {
-                try insertConflict.execute(key + [op.origin.databaseValue, op.seq.databaseValue,
-                                                  .integer(vtype), stored, .integer(Int64(rank)), op.hlc.databaseValue])
-            }
-            return
-        }
-        if try !isSuperseded(key, winner.origin, winner.seq) {
-            // The displaced winner was concurrent with the incoming op: keep it as a conflict.
-            try insertConflict.execute(key + [winner.origin.databaseValue, winner.seq.databaseValue,
-                                              .integer(wtype), wvalue, .integer(Int64(winner.rank)), winner.hlc.databaseValue])
-        }
-        try updateRegister.execute(incomingRow)
-    }
-
-    private func isSuperseded(_ key: [DatabaseValue], _ origin: NodeID, _ seq: UInt64) throws -> Bool {
-        try selectSuperseded.queryFirst(key + [origin.databaseValue, seq.databaseValue]) { _ in true } ?? false
     }
 
     // MARK: Finishing

@@ -93,9 +93,8 @@ struct OpLog {
                 expected = seq + 1
             }
         }
-        let quarantined = try db.cachedStatement("SELECT count(*) FROM ops WHERE scope = ?1 AND origin = ?2")
-            .queryFirst([.integer(MergeContext.quarantineScope), origin.databaseValue]) { $0.int64(0) ?? 0 } ?? 0
-        return OriginState(origin: origin, contiguous: contiguous, maxSeq: reportedMax, gaps: gaps, quarantined: Int(quarantined))
+        let quarantined = try Quarantine(db: db).count(origin: origin)
+        return OriginState(origin: origin, contiguous: contiguous, maxSeq: reportedMax, gaps: gaps, quarantined: quarantined)
     }
 }
 

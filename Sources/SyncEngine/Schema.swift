@@ -12,15 +12,23 @@ import SQLite
 ///    table. Scope names are interned in `scopes`; ids 1–4 are fixed (quarantine, local, hub, ref).
 /// 2a. Entities are interned: `entities.id` keys every state table, so a long entity id is stored
 ///    once, not in every field's row.
-/// 3. `registers` holds, per (entity, field), the winner: the set op with the highest
-///    (rank, hlc, origin, seq). `conflicts` holds every other head: set ops of the register that
-///    no set op of the same register lists in `supersedes` (recorded in `superseded`).
+/// 2b. `quarantine` has exactly one row per op of scope 1, with its origin, seq, hlc (milliseconds
+///    and counter, so the index orders like the HLC), collection, entity and arrival time: the
+///    release check is a range probe on `quarantine_hlc`, the admin listing never reads bodies.
+///    At most `StoreOptions.maxQuarantinedPerOrigin` rows per origin: a batch that would exceed
+///    it is refused whole.
+/// 3. A set op Y *overrides* X iff they write the same register, Y lists X in `supersedes` and
+///    Y.rank ≥ X.rank. `superseded` holds, per (entity, field, listed id), the highest rank of
+///    the set ops that list it. The heads of a register are its set ops no held op overrides:
+///    `registers` holds the highest head by (rank, hlc, origin, seq), `conflicts` every other
+///    head, and a register without heads has no row in either.
 /// 4. A set element is present iff `set_adds` has a tag for it that `set_removed` does not.
 /// 5. `entities.causal_length` is the maximum causal length of the entity's exist ops.
 /// 6. `origins` is the version vector: for each origin, `contiguous` is the highest n such that
 ///    ops 1…n are all stored (merged or quarantined), `max_seq` the highest stored.
-/// 7. `meta.hlc` is at least the hlc of every op this replica stamped, written in the same
-///    transaction as the op, so the clock never goes backwards across a restart.
+/// 7. `meta.hlc` is the clock's `last` (spec §4), written in the same transaction as every op
+///    this replica stamps or admits, so the clock never goes backwards across a restart — except
+///    by the recovery of a clock that was more than `maxDriftMilliseconds` ahead of the wall.
 /// 8. A peer cursor (`peers`) only moves forward and is written in the transaction that stored
 ///    the ops it covers (the PouchDB lesson) — except when the peer starts a new epoch (it was
 ///    restored from a backup, spec §13.7): then `pull_cursor` returns to 0 and
@@ -29,6 +37,10 @@ import SQLite
 /// 9. `meta.node_id` is the origin of this replica's own ops. A replica restored from a backup
 ///    takes a new one (`Store.prepareRestoredCopy`), keeping the first in `meta.identity`, so
 ///    it never reissues an op id that the lost original issued after the backup.
+/// 10. Order independence: every state table (invariants 3–5) is a function of the *set* of merged
+///    ops — a maximum, a set difference, or "heads minus the overridden" — never of their arrival
+///    order or multiplicity. So state can always be rebuilt from `ops` alone (migration
+///    `0002-override-quarantine` does it for the registers).
 enum Schema {
     /// The engine's migrations followed by the caller's local ones (see `LocalMigration`).
     static func migrator(local: [LocalMigration]) -> DatabaseMigrator {
@@ -119,7 +131,33 @@ enum Schema {
                 INSERT INTO scopes(id, name) VALUES (1, 'quarantine'), (2, 'local'), (3, 'hub'), (4, 'ref');
                 """)
         }
-        m.registerMigration("0002-peer-epoch") { db in
+        m.registerMigration("0002-override-quarantine") { db in
+            // Invariant 3 now needs the highest rank that lists each id: rebuild the register
+            // tables from the op log. Invariant 2b: index the ops already in quarantine.
+            try db.execute("""
+                DROP TABLE superseded;
+                CREATE TABLE superseded(
+                    entity_id INTEGER NOT NULL,
+                    field TEXT NOT NULL,
+                    origin BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    rank INTEGER NOT NULL,
+                    PRIMARY KEY (entity_id, field, origin, seq)) STRICT, WITHOUT ROWID;
+                CREATE TABLE quarantine(
+                    origin BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    hlc_ms INTEGER NOT NULL,
+                    hlc_counter INTEGER NOT NULL,
+                    collection TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    PRIMARY KEY (origin, seq)) STRICT, WITHOUT ROWID;
+                CREATE INDEX quarantine_hlc ON quarantine(hlc_ms, hlc_counter);
+                """)
+            try RegisterMerger.rebuild(db)
+            try Quarantine.rebuild(db)
+        }
+        m.registerMigration("0003-peer-epoch") { db in
             try db.execute("""
                 ALTER TABLE peers ADD COLUMN epoch TEXT;
                 ALTER TABLE peers ADD COLUMN acks_verified INTEGER NOT NULL DEFAULT 1;

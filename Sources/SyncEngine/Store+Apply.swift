@@ -9,12 +9,35 @@ public struct ApplyOutcome: Sendable, Hashable {
     public var duplicates = 0
     /// Ops stamped too far in our future: stored, acknowledged, not merged (yet).
     public var quarantined = 0
-    /// Earlier quarantined ops whose time has come, merged now.
+    /// Earlier quarantined ops whose time has come (or that an administrator released), merged now.
     public var released = 0
+    /// The entities the released ops belong to, ascending, each once: what a receipt stamper
+    /// needs to look at, instead of every record.
+    public var releasedEntities: [EntityRef] = []
     /// The origins this batch carried ops of.
     public var origins: [NodeID] = []
 
     public init() {}
+}
+
+/// A record's name: (collection, entity).
+public struct EntityRef: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let collection: String
+    public let entity: String
+
+    public init(collection: String, entity: String) {
+        self.collection = collection
+        self.entity = entity
+    }
+
+    /// Byte-wise, collection first (the order of spec §9.6).
+    public static func < (a: EntityRef, b: EntityRef) -> Bool {
+        a.collection == b.collection
+            ? a.entity.utf8.lexicographicallyPrecedes(b.entity.utf8)
+            : a.collection.utf8.lexicographicallyPrecedes(b.collection.utf8)
+    }
+
+    public var description: String { "\(collection)/\(entity)" }
 }
 
 extension Store {
@@ -34,14 +57,19 @@ extension Store {
         var clock = try OpLog.loadClock(db, maxDrift: options.maxDriftMilliseconds)
         let wall = try OpLog.now(db, wall: options.wallClock())
         let context = try MergeContext(store: self, db: db)
-        outcome.released = try releaseQuarantine(context, clock: &clock, wall: wall)
+        try releaseDue(context, clock: &clock, wall: wall, into: &outcome)
         var origins = Set<NodeID>()
+        var held: [NodeID: (before: Int, now: Int)] = [:]   // quarantined per origin: before the batch, now
         for op in ops {
             origins.insert(op.origin)
             do {
                 try clock.receive(op.hlc, wallMilliseconds: wall)
             } catch {
+                var count = try held[op.origin] ?? { let n = try Quarantine(db: db).count(origin: op.origin); return (n, n) }()
                 if try context.insert(op, merged: false, receivedAt: wall) == .inserted {
+                    if count.now >= options.maxQuarantinedPerOrigin { throw Self.quarantineFull(op, held: count.before, error, options) }
+                    count.now += 1
+                    held[op.origin] = count
                     outcome.quarantined += 1
                 } else {
                     outcome.duplicates += 1
@@ -63,38 +91,13 @@ extension Store {
         return outcome
     }
 
-    /// Merges quarantined ops that are no longer in our future. Each gets a new arrival number so
-    /// pull cursors that moved past its old one still see it.
-    func releaseQuarantine(_ context: MergeContext, clock: inout HybridClock, wall: UInt64) throws -> Int {
-        let waiting = try context.db.cachedStatement("""
-            SELECT body, received_at FROM ops WHERE scope = ?1 ORDER BY local_seq
-            """).query([.integer(MergeContext.quarantineScope)]) { row in (row.blob(0) ?? [], row.uint64(1) ?? 0) }
-        var released = 0
-        for (body, receivedAt) in waiting {
-            let op = try OpCodec.decode(body)
-            guard (try? clock.receive(op.hlc, wallMilliseconds: wall)) != nil else { continue }
-            try context.removeQuarantined(op)
-            _ = try context.insert(op, merged: true, receivedAt: receivedAt)
-            try observeMerge(op, db: context.db, receivedAt: receivedAt)
-            try context.merge(op)
-            released += 1
-        }
-        return released
-    }
-
-    /// Merges every quarantined op whose time has come (run at startup and on each session).
-    @discardableResult
-    public func releaseQuarantine() throws -> Int {
-        try onQueue { db in
-            try db.inTransaction(.immediate) {
-                var clock = try OpLog.loadClock(db, maxDrift: options.maxDriftMilliseconds)
-                let context = try MergeContext(store: self, db: db)
-                let n = try releaseQuarantine(context, clock: &clock, wall: try OpLog.now(db, wall: options.wallClock()))
-                try context.finish()
-                if n > 0 { try OpLog.saveClock(db, clock) }
-                return n
-            }
-        }
+    static func quarantineFull(_ op: Op, held: Int, _ skew: ClockSkewError, _ options: StoreOptions) -> StoreError {
+        StoreError(.quarantineFull, """
+            this batch would put more than \(options.maxQuarantinedPerOrigin) ops of node \(op.origin.hex) in quarantine \
+            (\(held) held already, the limit is \(options.maxQuarantinedPerOrigin)): they are stamped more than \(options.maxDriftMilliseconds / 1000) s ahead of this replica's clock \
+            (op \(op.id) by \(skew.aheadByMilliseconds / 1000) s); nothing of this batch was stored. \
+            Fix that laptop's clock, then release its ops (`missionhub quarantine release \(op.origin.hex)`)
+            """)
     }
 
     /// Records how far the trusted time source (the hub) is ahead of our wall clock, in

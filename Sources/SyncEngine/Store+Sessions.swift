@@ -241,7 +241,7 @@ extension Store {
     public func counts() throws -> (ops: Int, quarantined: Int, origins: Int) {
         try onQueue { db in
             let ops = try db.scalar("SELECT count(*) FROM ops", as: Int64.self) ?? 0
-            let q = try db.scalar("SELECT count(*) FROM ops WHERE scope = ?", [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
+            let q = try db.scalar("SELECT count(*) FROM quarantine", as: Int64.self) ?? 0
             let o = try db.scalar("SELECT count(*) FROM origins", as: Int64.self) ?? 0
             return (Int(ops), Int(q), Int(o))
         }

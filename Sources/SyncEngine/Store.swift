@@ -49,13 +49,19 @@ public struct StoreOptions: Sendable {
     /// Sees each op from a peer just before it is merged, in the merging transaction
     /// (Store+Observe.swift); nil: none.
     public var mergeObserver: (any MergeObserver)? = nil
+    /// At most this many ops of one origin wait in quarantine; a batch that would hold more is
+    /// refused whole (`StoreError.Code.quarantineFull`), so a wrong clock cannot fill the disk.
+    public var maxQuarantinedPerOrigin: Int
+
+    public static let defaultMaxQuarantinedPerOrigin = 10_000
 
     public init(synchronous: Synchronous = .full,
                 maxDriftMilliseconds: UInt64 = HybridClock.defaultMaxDriftMilliseconds,
                 wallClock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds,
                 scopePolicy: ScopePolicy = .standard,
                 busyTimeoutMilliseconds: Int = 5000,
-                localMigrations: [LocalMigration] = [], attachments: [StoreAttachment] = []) {
+                localMigrations: [LocalMigration] = [], attachments: [StoreAttachment] = [],
+                maxQuarantinedPerOrigin: Int = StoreOptions.defaultMaxQuarantinedPerOrigin) {
         self.synchronous = synchronous
         self.maxDriftMilliseconds = maxDriftMilliseconds
         self.wallClock = wallClock
@@ -63,6 +69,7 @@ public struct StoreOptions: Sendable {
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.localMigrations = localMigrations
         self.attachments = attachments
+        self.maxQuarantinedPerOrigin = maxQuarantinedPerOrigin
     }
 }
 
@@ -245,6 +252,20 @@ public final class Store: @unchecked Sendable {
                    OR v.max_seq <> (SELECT max(seq) FROM ops o WHERE o.origin = v.origin)
                 """, as: Int64.self) ?? 0
             if badVector > 0 { problems.append("\(badVector) origins have an inconsistent version vector") }
+            let unindexed = try db.scalar("""
+                SELECT (SELECT count(*) FROM ops WHERE scope = ?1) - (SELECT count(*) FROM quarantine q
+                        JOIN ops o ON o.origin = q.origin AND o.seq = q.seq AND o.scope = ?1)
+                     + (SELECT count(*) FROM quarantine q WHERE NOT EXISTS
+                        (SELECT 1 FROM ops o WHERE o.origin = q.origin AND o.seq = q.seq AND o.scope = ?1))
+                """, [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
+            if unindexed != 0 { problems.append("the quarantine index disagrees with the quarantined ops (\(unindexed))") }
+            let overridden = try db.scalar("""
+                SELECT (SELECT count(*) FROM registers r JOIN superseded s ON s.entity_id = r.entity_id AND s.field = r.field
+                        AND s.origin = r.origin AND s.seq = r.seq WHERE s.rank >= r.rank)
+                     + (SELECT count(*) FROM conflicts c JOIN superseded s ON s.entity_id = c.entity_id AND s.field = c.field
+                        AND s.origin = c.origin AND s.seq = c.seq WHERE s.rank >= c.rank)
+                """, as: Int64.self) ?? 0
+            if overridden > 0 { problems.append("\(overridden) overridden writes are shown as heads") }
             return problems
         }
     }

@@ -18,6 +18,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         /// A peer acknowledged more of our ops than we have: this store is older than the
         /// peer's view of it (restored from a backup).
         case storeBehindPeer
+        /// A batch would put more ops of one origin in quarantine than
+        /// `StoreOptions.maxQuarantinedPerOrigin`; nothing of it was stored. Retry later (back off):
+        /// the origin's clock must be fixed, or an administrator must release its ops.
+        case quarantineFull
         /// SQLite failed; `underlying` has the code.
         case database
     }

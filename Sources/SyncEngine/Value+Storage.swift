@@ -6,7 +6,7 @@ import SyncProtocol
 ///
 /// | vtype | Value     | column            |
 /// |-------|-----------|-------------------|
-/// | 0     | .null     | NULL              |
+/// | 0     | .null     | INTEGER 0 (not NULL: set elements are primary-key columns, which refuse NULL) |
 /// | 1     | .bool     | INTEGER 0 or 1    |
 /// | 2     | .int      | INTEGER           |
 /// | 3     | .double   | REAL              |
@@ -16,7 +16,7 @@ import SyncProtocol
 extension Value {
     var storage: (vtype: Int64, value: DatabaseValue) {
         switch self {
-        case .null: return (0, .null)
+        case .null: return (0, .integer(0))
         case .bool(let b): return (1, .integer(b ? 1 : 0))
         case .int(let i): return (2, .integer(i))
         case .double(let d): return (3, .real(d))

@@ -3,7 +3,7 @@
 /// Invariants:
 /// 1. Bits 63…16 hold milliseconds since the Unix epoch (48 bits: good until year 10889);
 ///    bits 15…0 hold a logical counter. Comparing raw values compares (milliseconds, counter).
-/// 2. A clock never issues the same or a smaller timestamp twice (see `HybridClock`).
+/// 2. Between two recoveries (see `HybridClock`), a clock's timestamps strictly increase.
 public struct HLC: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let rawValue: UInt64
 
@@ -42,13 +42,28 @@ public struct ClockSkewError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
-/// The clock state machine: pure, no I/O. The store persists `last` in the same transaction as
-/// every op it stamps, so a restart resumes above every timestamp already issued, whatever the
-/// wall clock says after the restart.
+/// The clock state machine (spec §4): pure, no I/O. The store persists `last` in the same
+/// transaction as every op it stamps or admits, so a restart resumes above every timestamp
+/// issued since the last recovery, whatever the wall clock says after the restart.
+///
+/// Invariants:
+/// 1. Between two recoveries, `tick` and `receive` return strictly increasing timestamps, and a
+///    timestamp admitted by `receive` is below every later one: an op written after its writer
+///    admitted op X is stamped above X.
+/// 2. **Recovery**: when `last` is more than `maxDriftMilliseconds` ahead of the wall clock
+///    (our own clock was wrong and has been corrected), `tick` and `receive` first set `last`
+///    to (wall, 0). So a corrected clock stamps by the corrected time at once, instead of
+///    counting on from a wrong future for as long as it was wrong. Op ids stay unique (they are
+///    (origin, seq)); only last-writer-wins order among concurrent writes uses timestamps, and a
+///    write that saw an older one overrides it whatever the timestamps (spec §9.3).
+/// 3. After any `tick` or `receive` (refused or not), `last.milliseconds ≤ wall + maxDrift`
+///    (+1 only when admitting a timestamp at the limit with counter 65535).
+/// 4. A refused `receive` changes nothing but the recovery of 2.
 public struct HybridClock: Sendable, Equatable {
-    /// The highest timestamp issued or received so far.
+    /// The highest timestamp issued or received since the last recovery.
     public private(set) var last: HLC
-    /// Remote timestamps more than this far ahead of the wall clock are refused (default 5 minutes).
+    /// Remote timestamps more than this far ahead of the wall clock are refused (default 5
+    /// minutes); our own `last` further ahead than this is recovered. `UInt64.max` turns both off.
     public var maxDriftMilliseconds: UInt64
 
     public static let defaultMaxDriftMilliseconds: UInt64 = 5 * 60 * 1000
@@ -58,11 +73,23 @@ public struct HybridClock: Sendable, Equatable {
         self.maxDriftMilliseconds = maxDriftMilliseconds
     }
 
-    /// A timestamp for a local event (or a send): strictly greater than every earlier one.
-    /// When the counter is exhausted within one millisecond the clock moves to the next
-    /// millisecond instead of wrapping.
+    /// The latest millisecond this clock accepts at wall time `wall`: `wall + maxDrift`, saturating.
+    public func limit(wallMilliseconds wall: UInt64) -> UInt64 {
+        let wall = min(wall, HLC.maxMilliseconds)
+        return maxDriftMilliseconds > UInt64.max - wall ? UInt64.max : wall + maxDriftMilliseconds
+    }
+
+    /// True when `t` is stamped further ahead of `wall` than the skew guard tolerates.
+    public func isAhead(_ t: HLC, wallMilliseconds wall: UInt64) -> Bool {
+        t.milliseconds > limit(wallMilliseconds: wall)
+    }
+
+    /// A timestamp for a local event (or a send): strictly greater than every earlier one since
+    /// the last recovery. When the counter is exhausted within one millisecond the clock moves
+    /// to the next millisecond instead of wrapping.
     public mutating func tick(wallMilliseconds wall: UInt64) -> HLC {
         let wall = min(wall, HLC.maxMilliseconds)
+        recover(wallMilliseconds: wall)
         if wall > last.milliseconds {
             last = HLC(milliseconds: wall, counter: 0)
         } else {
@@ -71,12 +98,14 @@ public struct HybridClock: Sendable, Equatable {
         return last
     }
 
-    /// Merges a remote timestamp. Throws, and changes nothing, when the remote timestamp is more
-    /// than `maxDriftMilliseconds` ahead of the wall clock: a lying clock must not drag ours forward.
+    /// Merges a remote timestamp. Throws when the remote timestamp is more than
+    /// `maxDriftMilliseconds` ahead of the wall clock, and then changes nothing but the
+    /// recovery: a lying clock must not drag ours forward.
     @discardableResult
     public mutating func receive(_ remote: HLC, wallMilliseconds wall: UInt64) throws(ClockSkewError) -> HLC {
         let wall = min(wall, HLC.maxMilliseconds)
-        if remote.milliseconds > wall &+ maxDriftMilliseconds {
+        recover(wallMilliseconds: wall)
+        if isAhead(remote, wallMilliseconds: wall) {
             throw ClockSkewError(remote: remote, wallMilliseconds: wall, maxDriftMilliseconds: maxDriftMilliseconds)
         }
         let ms = max(wall, last.milliseconds, remote.milliseconds)
@@ -92,9 +121,9 @@ public struct HybridClock: Sendable, Equatable {
         return last
     }
 
-    /// Observes a remote timestamp without the drift check (used for ops already admitted).
-    public mutating func observe(_ remote: HLC) {
-        if remote > last { last = remote }
+    /// Invariant 2: a `last` far ahead of the (corrected) wall clock goes back to the wall clock.
+    private mutating func recover(wallMilliseconds wall: UInt64) {
+        if isAhead(last, wallMilliseconds: wall) { last = HLC(milliseconds: wall, counter: 0) }
     }
 
     static func increment(_ t: HLC) -> HLC {

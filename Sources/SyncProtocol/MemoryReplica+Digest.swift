@@ -5,7 +5,7 @@ import Crypto
 ///     "FSSTATE1"
 ///     per entity with at least one op, ascending by (collection bytes, entity bytes):
 ///       0x45 'E' | collection | entity | varint causal length
-///       per register field with at least one set op, ascending by field bytes:
+///       per register field with a value (at least one head), ascending by field bytes:
 ///         0x52 'R' | field | winner id | winner value | varint n | n × (conflict id | value)
 ///       per set field with at least one present element, ascending by field bytes:
 ///         0x53 'S' | field | varint n | n × element value (ascending by encoding)
@@ -28,9 +28,10 @@ extension MemoryReplica {
             let fields = fieldsByEntity[entity] ?? ([], [])
             for field in fields.registers {
                 let (winner, conflicts) = register(FieldKey(entity: entity, field: field))
+                guard let winner else { continue }   // no head: the register has no value
                 w.byte(0x52)
                 w.lengthPrefixed(field)
-                entry(winner!, into: &w)  // a register is listed only once it holds a set op
+                entry(winner, into: &w)
                 w.uvarint(UInt64(conflicts.count))
                 for op in conflicts { entry(op, into: &w) }
             }

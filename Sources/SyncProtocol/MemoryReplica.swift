@@ -8,8 +8,10 @@
 /// 2. Names and elements are keyed by their bytes (UTF-8, value encoding), never by Swift
 ///    `String` equality.
 /// 3. Entity existence = causal length (max over exist ops) is odd.
-/// 4. Register winner = max set op by (rank, hlc, origin bytes, seq); conflicts = heads (set ops
-///    not listed in any `supersedes` of the same register) minus the winner, descending.
+/// 4. A set op Y *overrides* X iff both write the same register, Y lists X in `supersedes` and
+///    Y.rank ≥ X.rank. Heads = the register's set ops no held op overrides; winner = the highest
+///    head by (rank, hlc, origin bytes, seq); conflicts = the other heads, descending. A register
+///    without heads (only a forged supersedes cycle does that) has no value.
 /// 5. Set element present iff one of its add tags is not listed by a remove of that element.
 public struct MemoryReplica: Sendable {
     /// What `apply` did.
@@ -40,7 +42,8 @@ public struct MemoryReplica: Sendable {
     private var encoded: [OpID: [UInt8]] = [:]
     private var causal: [EntityKey: UInt64] = [:]
     private var registerOps: [FieldKey: [OpID]] = [:]
-    private var superseded: [FieldKey: Set<OpID>] = [:]
+    /// Per register, the highest rank of the set ops that list each id in `supersedes`.
+    private var supersededRank: [FieldKey: [OpID: UInt32]] = [:]
     private var addTags: [FieldKey: [[UInt8]: Set<OpID>]] = [:]
     private var removedTags: [FieldKey: [[UInt8]: Set<OpID>]] = [:]
     private var elementValue: [[UInt8]: Value] = [:]
@@ -68,10 +71,10 @@ public struct MemoryReplica: Sendable {
         switch op.action {
         case .exist(let length):
             causal[key] = max(causal[key, default: 0], length)
-        case .set(let field, _, _, let supersedes):
+        case .set(let field, _, let rank, let supersedes):
             let f = FieldKey(entity: key, field: Array(field.utf8))
             registerOps[f, default: []].append(op.id)
-            superseded[f, default: []].formUnion(supersedes)
+            for old in supersedes { supersededRank[f, default: [:]][old] = max(supersededRank[f]?[old] ?? 0, rank) }
         case .add(let field, let element):
             let e = ValueCodec.encode(element)
             elementValue[e] = element
@@ -94,7 +97,8 @@ public struct MemoryReplica: Sendable {
         causalLength(collection: collection, entity: entity) % 2 == 1
     }
 
-    /// The register's winning set op and its visible conflicts (highest first).
+    /// The register's winning set op and its visible conflicts (highest first); no winner when
+    /// the register has no set op or none is a head.
     public func register(collection: String, entity: String, field: String) -> (winner: Op?, conflicts: [Op]) {
         register(FieldKey(entity: Self.key(collection, entity), field: Array(field.utf8)))
     }
@@ -120,10 +124,12 @@ public struct MemoryReplica: Sendable {
     func causalLength(_ key: EntityKey) -> UInt64 { causal[key] ?? 0 }
 
     func register(_ f: FieldKey) -> (winner: Op?, conflicts: [Op]) {
-        let all = (registerOps[f] ?? []).map { ops[$0]! }.sorted(by: Self.ranksAbove)
-        guard let winner = all.first else { return (nil, []) }
-        let hidden = superseded[f] ?? []
-        return (winner, all.dropFirst().filter { !hidden.contains($0.id) })
+        let overriding = supersededRank[f] ?? [:]
+        let heads = (registerOps[f] ?? []).map { ops[$0]! }
+            .filter { op in overriding[op.id].map { $0 < Self.rank(op) } ?? true }
+            .sorted(by: Self.ranksAbove)
+        guard let winner = heads.first else { return (nil, []) }
+        return (winner, Array(heads.dropFirst()))
     }
 
     /// Present elements of a set, as sorted value encodings.

@@ -5,22 +5,41 @@ import SyncProtocol
 @testable import SyncEngine
 
 @Suite struct ClockTests {
-    @Test func timestampsKeepIncreasingWhenTheWallClockStepsBackAndAcrossRestarts() throws {
+    @Test func timestampsKeepIncreasingWhenTheWallClockStepsBackWithinMaxDriftAndAcrossRestarts() throws {
         let dir = TempDir(), clock = ManualClock()
         var last = HLC.zero
         do {
             let s = try Store.create(path: dir.file("n.db"), role: .node, options: options(clock))
             try s.write { try $0.set("report", "r", "a", .int(1)) }
-            clock.rewind(3_600_000)   // NTP steps the clock back an hour
+            clock.rewind(120_000)     // NTP steps the clock back two minutes
             try s.write { try $0.set("report", "r", "a", .int(2)) }
             let ops = try s.allOps()
             #expect(ops[1].hlc > ops[0].hlc)
             last = ops[1].hlc
         }
-        clock.rewind(86_400_000)      // and the laptop reboots with a dead RTC battery
+        clock.rewind(120_000)         // and the laptop reboots with a slightly wrong RTC
         let s = try Store.open(path: dir.file("n.db"), options: options(clock))
         try s.write { try $0.set("report", "r", "a", .int(3)) }
         #expect(try s.allOps().last!.hlc > last)
+    }
+
+    /// A clock that was far ahead and is corrected (stepped back more than maxDrift) stamps by
+    /// the corrected time at once (spec §4 recovery), also across a restart; its later writes
+    /// still replace its earlier ones, which they saw (causal override, §9.3).
+    @Test func aClockSteppedBackFurtherThanMaxDriftRecoversAndItsLaterWritesStillWin() throws {
+        let dir = TempDir(), clock = ManualClock()
+        do {
+            let s = try Store.create(path: dir.file("n.db"), role: .node, options: options(clock))
+            try s.write { try $0.set("report", "r", "a", .int(1)) }
+        }
+        clock.rewind(365 * 86_400_000)   // the clock was a year ahead; the operator fixed it
+        let s = try Store.open(path: dir.file("n.db"), options: options(clock))
+        try s.write { try $0.set("report", "r", "a", .int(2)) }
+        let ops = try s.allOps()
+        #expect(ops[1].hlc.milliseconds == clock.milliseconds)
+        let field = try #require(try s.document("report", "r")?.fields["a"])
+        #expect(field.winner.id == ops[1].id && field.conflicts.isEmpty)
+        #expect(try s.verify().isEmpty)
     }
 
     @Test func aFarFutureOpIsQuarantinedAcknowledgedAndReleasedLater() throws {

@@ -64,12 +64,26 @@ import Testing
         #expect(clock.tick(wallMilliseconds: .max) == HLC(milliseconds: HLC.maxMilliseconds, counter: 0))
     }
 
-    @Test func observeOnlyMovesForward() {
-        var clock = HybridClock(last: HLC(milliseconds: 50, counter: 0))
-        clock.observe(HLC(milliseconds: 10, counter: 0))
-        #expect(clock.last == HLC(milliseconds: 50, counter: 0))
-        clock.observe(HLC(milliseconds: 60, counter: 2))
-        #expect(clock.last == HLC(milliseconds: 60, counter: 2))
+    /// A laptop whose clock ran a year ahead, once corrected, stamps by the corrected clock at
+    /// once; without recovery it would count on from a year ahead.
+    @Test func aClockFarAheadRecoversOnTheNextTickOrReceive() throws {
+        let year: UInt64 = 365 * 86_400_000, now: UInt64 = 1_790_000_000_000
+        var clock = HybridClock()
+        _ = clock.tick(wallMilliseconds: now + year)
+        #expect(clock.tick(wallMilliseconds: now) == HLC(milliseconds: now, counter: 1))
+        #expect(clock.tick(wallMilliseconds: now + 3) == HLC(milliseconds: now + 3, counter: 0))
+        var receiver = HybridClock(last: HLC(milliseconds: now + year, counter: 9))
+        #expect(try receiver.receive(HLC(milliseconds: now + 10, counter: 2), wallMilliseconds: now) == HLC(milliseconds: now + 10, counter: 3))
+        // Within maxDrift nothing is reset: an ordinary small step back keeps timestamps increasing.
+        var near = HybridClock(last: HLC(milliseconds: now + 1000, counter: 0))
+        #expect(near.tick(wallMilliseconds: now) == HLC(milliseconds: now + 1000, counter: 1))
+    }
+
+    @Test func theLimitSaturatesSoAHugeDriftTurnsTheGuardOff() {
+        let off = HybridClock(maxDriftMilliseconds: .max)
+        #expect(off.limit(wallMilliseconds: 5) == .max)
+        #expect(!off.isAhead(HLC(milliseconds: HLC.maxMilliseconds, counter: 0), wallMilliseconds: 0))
+        #expect(HybridClock().limit(wallMilliseconds: 10) == 10 + HybridClock.defaultMaxDriftMilliseconds)
     }
 
     @Test func rawValueOrderIsMillisecondsThenCounter() {

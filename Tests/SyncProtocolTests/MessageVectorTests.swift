@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SyncProtocol
 
 /// Protocols/vectors/messages.json: session messages, the signature base string, error bodies.
