@@ -31,6 +31,19 @@ public struct HTTPServerConfiguration: Sendable {
     /// Connections served at once. Beyond it a connection is accepted, answered 503 with
     /// `Retry-After` and `Connection: close`, and closed.
     public var maxConnections: Int = 256
+    /// Connections served at once from one client address (the IPv4 or IPv6 host; Unix-socket
+    /// peers are unnamed and not counted). Beyond it a connection is accepted, answered 503
+    /// with `Retry-After` and `Connection: close`, and closed, so one client cannot take every
+    /// slot of `maxConnections`. Nil: no cap. Behind a proxy on TCP every client has the
+    /// proxy's address: raise it to `maxConnections` or set nil there.
+    public var maxConnectionsPerClient: Int? = nil
+    /// Request bytes all connections together may hold at once: heads and bodies being read,
+    /// pipelined bytes, and each request's body until its response is written
+    /// (`RequestByteBudget`). A connection whose next read would pass it is answered 503 with
+    /// `Retry-After` and `Connection: close`, and closed: clients back off instead of the server
+    /// growing by `maxConnections` × `limits.maxBodyBytes`. Never below one whole request
+    /// (`effectiveMaxBufferedRequestBytes`).
+    public var maxBufferedRequestBytes: Int = 128 * 1024 * 1024
     /// After `shutdown()`, how long in-flight requests may run before connections are closed.
     public var shutdownGracePeriod: Duration = .seconds(5)
     /// Time spent reading and discarding after answering an error and half-closing, so the
@@ -48,5 +61,14 @@ public struct HTTPServerConfiguration: Sendable {
 
     public init(address: Address) {
         self.address = address
+    }
+
+    /// `maxBufferedRequestBytes`, raised when needed to what one request of the largest size
+    /// `limits` allow can hold at once (its longest head, its largest body, and a read of the
+    /// next request behind it), so a lone client is never refused for the budget.
+    public var effectiveMaxBufferedRequestBytes: Int {
+        let oneRequest = limits.maxRequestLineBytes + 2 * limits.maxHeaderBytes
+            + limits.maxBodyBytes + limits.maxChunkLineBytes + 2 * HTTPConnection.readSize
+        return max(maxBufferedRequestBytes, oneRequest)
     }
 }
