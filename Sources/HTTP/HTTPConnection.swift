@@ -56,6 +56,13 @@ struct HTTPConnection {
         var buffer = [UInt8](repeating: 0, count: Self.readSize)
         var headStarted = acceptedAt
         var served = 0
+        /// Frees what the parser holds and returns the charge before answering an error and
+        /// lingering (up to `lingerTimeout`), so no uncharged memory outlives the refusal.
+        func answerEmptyHanded(_ error: HTTPServerGeneratedError) async {
+            parser = HTTPRequestParser(limits: configuration.limits)
+            share.releaseAll()
+            await answerAndClose(error)
+        }
         while true {
             switch parser.next() {
             case .needMoreData:
@@ -73,11 +80,10 @@ struct HTTPConnection {
                 case .bytes(let count):
                     if idle, served > 0 { headStarted = .now() }
                     guard share.reserve(count) else {
-                        share.releaseAll()
                         log(.warning, "request byte budget exhausted; answering 503", metadata([
                             "limit": String(budget.limit), "reading": parser.isReadingHead || idle ? "head" : "body",
                         ]))
-                        return await answerAndClose(.bufferLimit)
+                        return await answerEmptyHanded(.bufferLimit)
                     }
                     parser.feed(buffer[0..<count])
                 case .endOfStream:
@@ -87,7 +93,7 @@ struct HTTPConnection {
                     guard !idle else { return debug("idle connection timed out") }
                     let part: HTTPServerGeneratedError.RequestPart = parser.isReadingHead ? .head : .body
                     debug("request timed out", ["reading": part.rawValue])
-                    return await answerAndClose(.requestTimeout(part))
+                    return await answerEmptyHanded(.requestTimeout(part))
                 case .stopped:
                     return
                 case .failed(let error):
@@ -101,9 +107,8 @@ struct HTTPConnection {
                 guard await handle(request) else { return }
                 headStarted = .now()
             case .error(let error):
-                share.releaseAll()
                 log(.info, "rejected malformed request", metadata(["status": String(error.status), "reason": error.code.rawValue]))
-                return await answerAndClose(.malformedRequest(error))
+                return await answerEmptyHanded(.malformedRequest(error))
             }
         }
     }
