@@ -8,7 +8,8 @@ import Glibc
 ///    response is written, so responses leave in request order and a client that pipelines
 ///    without reading is slowed by TCP, not buffered without bound.
 /// 2. Every wait has a deadline: head (`headerTimeout` from its first byte, or from accept for
-///    the first request), idle keep-alive (`idleTimeout`), body progress (`bodyTimeout`),
+///    the first request), idle keep-alive (`idleTimeout`), body progress (`bodyTimeout`) and
+///    average body rate (`minBodyBytesPerSecond`, see `BodyPace`),
 ///    writes (`writeTimeout`), lingering (`lingerTimeout`). No client holds a slot for ever.
 /// 3. After an error answer the connection half-closes and lingers, reading and discarding, so
 ///    the client sees the answer rather than a reset from unread bytes.
@@ -56,6 +57,7 @@ struct HTTPConnection {
         var buffer = [UInt8](repeating: 0, count: Self.readSize)
         var headStarted = acceptedAt
         var served = 0
+        var pace = BodyPace(timeout: configuration.bodyTimeout, minBytesPerSecond: configuration.minBodyBytesPerSecond)
         /// Frees what the parser holds and returns the charge before answering an error and
         /// lingering (up to `lingerTimeout`), so no uncharged memory outlives the refusal.
         func answerEmptyHanded(_ error: HTTPServerGeneratedError) async {
@@ -74,7 +76,7 @@ struct HTTPConnection {
                 } else if idle {
                     deadline = configuration.idleTimeout.fromNow
                 } else {
-                    deadline = configuration.bodyTimeout.fromNow
+                    deadline = pace.deadline(now: .now())
                 }
                 switch await read(into: &buffer, deadline: deadline, drainable: idle) {
                 case .bytes(let count):
@@ -85,6 +87,7 @@ struct HTTPConnection {
                         ]))
                         return await answerEmptyHanded(.bufferLimit)
                     }
+                    pace.add(count)
                     parser.feed(buffer[0..<count])
                 case .endOfStream:
                     if let error = parser.inputEnded() { debug("connection ended mid-request", ["reason": error.code.rawValue]) }
@@ -103,6 +106,7 @@ struct HTTPConnection {
                 guard await write(HTTPResponse.continueBytes) else { return }
             case .request(let request):
                 served += 1
+                pace.reset()
                 share.settle(holding: parser.heldByteCount + request.body.count)
                 guard await handle(request) else { return }
                 headStarted = .now()

@@ -12,7 +12,8 @@ import Toolkit
                                         "data_dir", "log_level", "max_drift"]
     /// The settings `missionhub serve --config` accepts.
     static let hubKeys: Set<String> = ["listen", "unix_socket", "max_body_bytes", "max_connections",
-                                       "max_connections_per_client", "max_buffered_request_bytes", "max_drift_seconds", "max_pull_bytes", "data_dir", "log_level"]
+                                       "max_connections_per_client", "max_buffered_request_bytes", "max_drift_seconds",
+                                       "max_pull_bytes", "data_dir", "log_level"]
     static let logLevels: Set<String> = ["error", "warning", "notice", "info", "debug"]
 
     private static let examples: [(file: String, keys: Set<String>)] = [

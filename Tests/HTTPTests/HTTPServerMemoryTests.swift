@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 @testable import HTTP
@@ -94,6 +95,39 @@ import Testing
                 #expect(echoed.body.count == bodySize)
             }
             #expect(server.bufferedRequestBytes.peak <= bodySize + 2 * HTTPConnection.readSize + 64 * 1024)
+        }
+    }
+
+    @Test func bodyPaceAllowsTheAverageRateAndCutsATrickle() {
+        let start = DispatchTime(uptimeNanoseconds: 1_000_000_000)
+        var pace = BodyPace(timeout: .seconds(10), minBytesPerSecond: 1000)
+        #expect(pace.deadline(now: start) == start + .seconds(10))
+        pace.add(5000)  // 5 s earned
+        #expect(pace.deadline(now: start + .seconds(9)) == start + .seconds(15))
+        #expect(pace.deadline(now: start + .seconds(14)) == start + .seconds(15))  // the rate, not progress, binds
+        pace.reset()
+        #expect(pace.deadline(now: start + .seconds(20)) == start + .seconds(30))
+        var progressOnly = BodyPace(timeout: .seconds(10), minBytesPerSecond: nil)
+        #expect(progressOnly.deadline(now: start + .seconds(99)) == start + .seconds(109))
+    }
+
+    /// A body trickled at 25 KB/s, each piece well inside `bodyTimeout`, against a floor of
+    /// 100 KB/s: answered 408 once the rate deadline passes, long before the body could end.
+    @Test func aTrickledBodyIsCutAtTheMinimumRate() async throws {
+        try await withServer(configure: {
+            $0.bodyTimeout = .seconds(1)
+            $0.minBodyBytesPerSecond = 100_000
+        }) { server in
+            let client = try await RawClient.connect(port: try port(server))
+            defer { client.close() }
+            try await client.send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n")
+            let clock = ContinuousClock(), start = clock.now
+            while clock.now - start < .seconds(3) {
+                try? await client.send([UInt8](repeating: 0x61, count: 5000))
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let answer = try await client.readResponse()
+            #expect(answer.status == 408)
         }
     }
 
