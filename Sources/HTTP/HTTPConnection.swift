@@ -9,7 +9,7 @@ import Glibc
 ///    without reading is slowed by TCP, not buffered without bound.
 /// 2. Every wait has a deadline: head (`headerTimeout` from its first byte, or from accept for
 ///    the first request), idle keep-alive (`idleTimeout`), body progress (`bodyTimeout`) and
-///    average body rate (`minBodyBytesPerSecond`, see `BodyPace`),
+///    body rate (`minBodyBytesPerSecond` in every `bodyTimeout`, see `BodyPace`),
 ///    writes (`writeTimeout`), lingering (`lingerTimeout`). No client holds a slot for ever.
 /// 3. After an error answer the connection half-closes and lingers, reading and discarding, so
 ///    the client sees the answer rather than a reset from unread bytes.
@@ -87,7 +87,7 @@ struct HTTPConnection {
                         ]))
                         return await answerEmptyHanded(.bufferLimit)
                     }
-                    pace.add(count)
+                    pace.add(count, now: .now())
                     parser.feed(buffer[0..<count])
                 case .endOfStream:
                     if let error = parser.inputEnded() { debug("connection ended mid-request", ["reason": error.code.rawValue]) }

@@ -26,10 +26,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// Longest wait for the next bytes of a body (progress, not total time).
     public var bodyTimeout: Duration = .seconds(10)
-    /// Slowest average body rate accepted once a body has run `bodyTimeout`: its next bytes are
-    /// due `bodyTimeout` after it began plus a second per this many bytes received (else 408,
-    /// like a stalled body). Stops a client that trickles bytes just inside `bodyTimeout` from
-    /// holding its connection and request bytes for ever. Nil: progress only.
+    /// Slowest body rate accepted: every `bodyTimeout` of a body must bring at least
+    /// `bodyTimeout` × this many bytes (else 408, like a stalled body; see `BodyPace`). Stops a
+    /// client that trickles bytes just inside `bodyTimeout`, or sends most of a body and holds
+    /// the rest, from keeping its connection and request bytes for ever. Nil: progress only.
     public var minBodyBytesPerSecond: Int? = 1024
     /// Longest wait for a client to accept more bytes of a response.
     public var writeTimeout: Duration = .seconds(10)

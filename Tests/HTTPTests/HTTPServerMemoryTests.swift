@@ -98,21 +98,24 @@ import Testing
         }
     }
 
-    @Test func bodyPaceAllowsTheAverageRateAndCutsATrickle() {
+    @Test func bodyPaceWantsAWindowsWorthInEveryWindow() {
         let start = DispatchTime(uptimeNanoseconds: 1_000_000_000)
-        var pace = BodyPace(timeout: .seconds(10), minBytesPerSecond: 1000)
+        var pace = BodyPace(timeout: .seconds(10), minBytesPerSecond: 1000)  // 10 000 bytes a window
         #expect(pace.deadline(now: start) == start + .seconds(10))
-        pace.add(5000)  // 5 s earned
-        #expect(pace.deadline(now: start + .seconds(9)) == start + .seconds(15))
-        #expect(pace.deadline(now: start + .seconds(14)) == start + .seconds(15))  // the rate, not progress, binds
+        pace.add(9999, now: start + .seconds(3))
+        #expect(pace.deadline(now: start + .seconds(4)) == start + .seconds(10))  // progress alone earns nothing
+        pace.add(1, now: start + .seconds(5))
+        #expect(pace.deadline(now: start + .seconds(6)) == start + .seconds(15))
+        pace.add(10_000_000, now: start + .seconds(7))  // a burst moves the window once, not by its size
+        #expect(pace.deadline(now: start + .seconds(8)) == start + .seconds(17))
         pace.reset()
         #expect(pace.deadline(now: start + .seconds(20)) == start + .seconds(30))
         var progressOnly = BodyPace(timeout: .seconds(10), minBytesPerSecond: nil)
         #expect(progressOnly.deadline(now: start + .seconds(99)) == start + .seconds(109))
     }
 
-    /// A body trickled at 25 KB/s, each piece well inside `bodyTimeout`, against a floor of
-    /// 100 KB/s: answered 408 once the rate deadline passes, long before the body could end.
+    /// A body trickled at 25 KB/s, each piece well inside `bodyTimeout` (1 s), against a floor
+    /// of 100 KB/s: answered 408 after the first window, long before the body could end.
     @Test func aTrickledBodyIsCutAtTheMinimumRate() async throws {
         try await withServer(configure: {
             $0.bodyTimeout = .seconds(1)
