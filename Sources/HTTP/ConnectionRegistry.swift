@@ -55,9 +55,6 @@ final class ConnectionRegistry: @unchecked Sendable {  // every field is guarded
         }
     }
 
-    /// Connections being served from `client`'s address (counted only under a per-client cap).
-    func servingCount(client: String) -> Int { lock.withLock { perClient[client, default: 0] } }
-
     /// Forgets a finished connection; wakes `waitUntilEmpty` when it was the last.
     func remove(_ id: UInt64) {
         let wake: CheckedContinuation<Bool, Never>? = lock.withLock {

@@ -61,15 +61,14 @@ public enum HTTPServerGeneratedError: Sendable, Equatable, CustomStringConvertib
         case .requestTimeout:
             return HTTPError(status: 408, code: "timeout", message: "the request did not arrive in time; send it promptly",
                              retry: .retry).response()
-        case .connectionLimit:
-            return HTTPError(status: 503, code: "overloaded", message: "the server has too many connections; retry later",
-                             retry: .backoff, headers: [("Retry-After", "1")]).response()
-        case .clientConnectionLimit:
-            return HTTPError(status: 503, code: "overloaded", message: "too many connections from your address; retry later",
-                             retry: .backoff, headers: [("Retry-After", "1")]).response()
-        case .bufferLimit:
-            return HTTPError(status: 503, code: "overloaded", message: "the server holds too many request bytes; retry later",
-                             retry: .backoff, headers: [("Retry-After", "1")]).response()
+        case .connectionLimit, .clientConnectionLimit, .bufferLimit:
+            let message = switch self {
+            case .clientConnectionLimit: "too many connections from your address; retry later"
+            case .bufferLimit: "the server holds too many request bytes; retry later"
+            default: "the server has too many connections; retry later"
+            }
+            return HTTPError(status: 503, code: "overloaded", message: message, retry: .backoff,
+                             headers: [("Retry-After", "1")]).response()
         case .responderFailed:
             return HTTPResponse(status: 500, headers: ["Content-Type": HTTPErrorEnvelope.contentType],
                                 body: HTTPErrorEnvelope.internalError)
