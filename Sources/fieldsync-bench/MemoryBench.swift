@@ -15,7 +15,9 @@ import SyncProtocol
 /// - enroll bomb: 16 unauthenticated enrollments gzipped from 16 MiB of zeros (16 KiB sent).
 /// - push bomb, unsigned: 16 pushes of the same with a made-up signature.
 /// - push bomb, signed: 4 concurrent pushes by an enrolled node of 16 MiB of zeros, gzipped
-///   by `HubClient` (an authenticated client's worst body).
+///   by `HubClient` (inflated, then refused as no frame).
+/// - big frames, signed: 16 concurrent pushes of one valid 16 MiB frame (80 ops of 200 KiB),
+///   gzipped by `HubClient` to a few dozen KiB: each inflates and decodes to 16 MiB of ops.
 ///
 /// With a `baseline` binary (an older `missionhub`) every attack also runs against it, on its
 /// own data directory, so before and after come from the same run.
@@ -79,7 +81,29 @@ enum MemoryBench {
                 return "accepted"
             }.joined(separator: ",")
         }
+        let frame = bigFrame(origin: enrolled.credentials.nodeID)
+        try await measure("16 signed pushes of one \(frame.count >> 20) MiB frame, gzipped") {
+            let client = try node()
+            let replies = await Bench.concurrently(Array(0..<16), limit: 16) { _ in await client.push(frame: frame).result }
+            let outcomes = replies.map { reply in
+                if case .failure(let error) = reply { return error.wire?.code.rawValue ?? error.transportCode ?? error.code.rawValue }
+                return "acknowledged"
+            }
+            return Dictionary(grouping: outcomes, by: { $0 }).map { "\($0.value.count)x \($0.key)" }.sorted().joined(separator: ", ")
+        }
         return figures
+    }
+
+    /// A valid frame of 80 ops of the node's own report, 200 KiB of one letter each: about
+    /// 16 MiB, which gzip (as `HubClient` sends it) shrinks to a few dozen KiB.
+    static func bigFrame(origin: NodeID) -> [UInt8] {
+        let entity = EntityID.make(owner: origin, local: "big")
+        let now = Store.systemMilliseconds()
+        let ops = (1...80).map { seq in
+            Op(id: OpID(origin: origin, seq: UInt64(seq)), hlc: HLC(milliseconds: now, counter: UInt16(seq)), collection: "report",
+               entity: entity, action: .set(field: "note\(seq)", value: .string(String(repeating: "n", count: largeOpBytes)), rank: 0, supersedes: []))
+        }
+        return BatchCodec.encode(ops, compress: false)
     }
 
     /// `count` reference ops of 200 KiB written straight into the hub store, 50 a transaction.
