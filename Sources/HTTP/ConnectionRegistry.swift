@@ -109,3 +109,21 @@ final class ConnectionRegistry: @unchecked Sendable {  // every field is guarded
         }
     }
 }
+
+extension ConnectionRegistry {
+    /// The client address a per-client cap counts for a peer host: an IPv4 host as it is; an
+    /// IPv6 host by its /64 network (one subscriber or machine commonly holds a whole /64, so
+    /// counting single addresses would cap nothing); an IPv4-mapped one (`::ffff:a.b.c.d`) as
+    /// that IPv4 host.
+    static func clientKey(host: String) -> String {
+        guard host.contains(":") else { return host }
+        var address = in6_addr()
+        guard inet_pton(AF_INET6, host, &address) == 1 else { return host }
+        let bytes = withUnsafeBytes(of: &address) { Array($0) }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff {
+            return bytes[12...].map(String.init).joined(separator: ".")
+        }
+        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":") + "::/64"
+    }
+}

@@ -129,7 +129,7 @@ public final class HTTPServer: Sendable {
         }
         let waiter = DescriptorWaiter(fd: fd, label: "http.connection")
         var client: String?
-        if case .inet(let host, _) = peer { client = host }
+        if case .inet(let host, _) = peer { client = ConnectionRegistry.clientKey(host: host) }
         let admission = registry.admit(waiter, cap: configuration.maxConnections,
                                        client: client, clientCap: configuration.maxConnectionsPerClient)
         let connection: (UInt64) -> HTTPConnection = { id in

@@ -36,8 +36,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// Connections served at once. Beyond it a connection is accepted, answered 503 with
     /// `Retry-After` and `Connection: close`, and closed.
     public var maxConnections: Int = 256
-    /// Connections served at once from one client address (the IPv4 or IPv6 host; Unix-socket
-    /// peers are unnamed and not counted). Beyond it a connection is accepted, answered 503
+    /// Connections served at once from one client address (an IPv4 host, or an IPv6 /64
+    /// network; Unix-socket peers are unnamed and not counted). Beyond it a connection is accepted, answered 503
     /// with `Retry-After` and `Connection: close`, and closed, so one client cannot take every
     /// slot of `maxConnections`. Nil: no cap. Behind a proxy on TCP every client has the
     /// proxy's address: raise it to `maxConnections` or set nil there.

@@ -11,7 +11,7 @@ import Toolkit
 /// | `unix_socket` | path of a Unix socket to listen on instead of TCP | — |
 /// | `max_body_bytes` | largest request body, on the wire and inflated | 16 777 280 (16 MiB + 64) |
 /// | `max_connections` | connections served at once | 256 |
-/// | `max_connections_per_client` | connections served at once from one TCP client address; 0: no cap | 32 |
+/// | `max_connections_per_client` | connections served at once from one TCP client address (IPv6: one /64); 0: no cap | 32 |
 /// | `max_buffered_request_bytes` | request bytes held at once across all connections | 134 217 728 (128 MiB) |
 /// | `max_drift_seconds` | skew guard: ops stamped further ahead are quarantined | 300 |
 /// | `max_pull_bytes` | largest batch frame in a pull response | 262 144 (256 KiB) |

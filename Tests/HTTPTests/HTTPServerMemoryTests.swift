@@ -134,6 +134,15 @@ import Testing
         }
     }
 
+    @Test func clientKeysGroupAnIPv6NetworkAndUnmapIPv4() {
+        #expect(ConnectionRegistry.clientKey(host: "192.0.2.7") == "192.0.2.7")
+        #expect(ConnectionRegistry.clientKey(host: "2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64")
+        #expect(ConnectionRegistry.clientKey(host: "2001:db8:1:2:ffff::9") == ConnectionRegistry.clientKey(host: "2001:db8:1:2::1"))
+        #expect(ConnectionRegistry.clientKey(host: "2001:db8:1:3::1") != ConnectionRegistry.clientKey(host: "2001:db8:1:2::1"))
+        #expect(ConnectionRegistry.clientKey(host: "::ffff:192.0.2.7") == "192.0.2.7")
+        #expect(ConnectionRegistry.clientKey(host: "::1") == "0:0:0:0::/64")
+    }
+
     /// Unix-socket peers have no address: the per-client cap does not count them (a proxy on
     /// the socket carries every client).
     @Test func unixSocketPeersAreNotCountedPerClient() async throws {
