@@ -8,13 +8,20 @@ import Glibc
 ///    response is written, so responses leave in request order and a client that pipelines
 ///    without reading is slowed by TCP, not buffered without bound.
 /// 2. Every wait has a deadline: head (`headerTimeout` from its first byte, or from accept for
-///    the first request), idle keep-alive (`idleTimeout`), body progress (`bodyTimeout`),
+///    the first request), idle keep-alive (`idleTimeout`), body progress (`bodyTimeout`) and
+///    body rate (`minBodyBytesPerSecond` in every `bodyTimeout`, see `BodyPace`),
 ///    writes (`writeTimeout`), lingering (`lingerTimeout`). No client holds a slot for ever.
 /// 3. After an error answer the connection half-closes and lingers, reading and discarding, so
 ///    the client sees the answer rather than a reset from unread bytes.
 /// 4. Internal error text never reaches the wire; it is logged with the request id.
-/// 5. Every response the connection makes up itself (parse error, 408, 503 over the cap, 500
-///    for a responder's unexpected error) comes from `configuration.generatedErrorResponder`.
+/// 5. Every response the connection makes up itself (parse error, 408, 503 over a cap or the
+///    byte budget, 500 for a responder's unexpected error) comes from
+///    `configuration.generatedErrorResponder`.
+/// 6. Every byte read is charged to the server's `RequestByteBudget` before the parser sees it,
+///    and stays charged while the parser buffers it or the request it belongs to is being
+///    answered (its body, until the response is written); a read that would pass the budget is
+///    answered 503 (`bufferLimit`) and the connection closed. The charge follows what the
+///    parser holds: framing it consumed (chunk-size lines, trailers) is released at once.
 struct HTTPConnection {
     let waiter: DescriptorWaiter
     let peer: HTTPPeerAddress
@@ -23,6 +30,7 @@ struct HTTPConnection {
     let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
     let registry: ConnectionRegistry
+    let budget: RequestByteBudget
     let log: HTTPLogHandler
 
     private enum ReadOutcome {
@@ -36,18 +44,31 @@ struct HTTPConnection {
     private var fd: Int32 { waiter.fd }
 
     /// Reads 64 KiB at a time: large enough for bodies, small enough for 256 connections.
-    private static let readSize = 64 * 1024
+    static let readSize = 64 * 1024
 
     /// Serves requests until the peer leaves, an error or timeout ends it, or the server drains.
     func serve() async {
-        defer { waiter.close() }
+        var share = BudgetShare(budget: budget)
+        defer {
+            share.releaseAll()
+            waiter.close()
+        }
         var parser = HTTPRequestParser(limits: configuration.limits)
         var buffer = [UInt8](repeating: 0, count: Self.readSize)
         var headStarted = acceptedAt
         var served = 0
+        var pace = BodyPace(timeout: configuration.bodyTimeout, minBytesPerSecond: configuration.minBodyBytesPerSecond)
+        /// Frees what the parser holds and returns the charge before answering an error and
+        /// lingering (up to `lingerTimeout`), so no uncharged memory outlives the refusal.
+        func answerEmptyHanded(_ error: HTTPServerGeneratedError) async {
+            parser = HTTPRequestParser(limits: configuration.limits)
+            share.releaseAll()
+            await answerAndClose(error)
+        }
         while true {
             switch parser.next() {
             case .needMoreData:
+                share.settle(holding: parser.heldByteCount)
                 let idle = parser.isIdle
                 let deadline: DispatchTime
                 if parser.isReadingHead || (idle && served == 0) {
@@ -55,11 +76,18 @@ struct HTTPConnection {
                 } else if idle {
                     deadline = configuration.idleTimeout.fromNow
                 } else {
-                    deadline = configuration.bodyTimeout.fromNow
+                    deadline = pace.deadline(now: .now())
                 }
                 switch await read(into: &buffer, deadline: deadline, drainable: idle) {
                 case .bytes(let count):
                     if idle, served > 0 { headStarted = .now() }
+                    guard share.reserve(count) else {
+                        log(.warning, "request byte budget exhausted; answering 503", metadata([
+                            "limit": String(budget.limit), "reading": parser.isReadingHead || idle ? "head" : "body",
+                        ]))
+                        return await answerEmptyHanded(.bufferLimit)
+                    }
+                    pace.add(count, now: .now())
                     parser.feed(buffer[0..<count])
                 case .endOfStream:
                     if let error = parser.inputEnded() { debug("connection ended mid-request", ["reason": error.code.rawValue]) }
@@ -68,7 +96,7 @@ struct HTTPConnection {
                     guard !idle else { return debug("idle connection timed out") }
                     let part: HTTPServerGeneratedError.RequestPart = parser.isReadingHead ? .head : .body
                     debug("request timed out", ["reading": part.rawValue])
-                    return await answerAndClose(.requestTimeout(part))
+                    return await answerEmptyHanded(.requestTimeout(part))
                 case .stopped:
                     return
                 case .failed(let error):
@@ -78,19 +106,22 @@ struct HTTPConnection {
                 guard await write(HTTPResponse.continueBytes) else { return }
             case .request(let request):
                 served += 1
+                pace.reset()
+                share.settle(holding: parser.heldByteCount + request.body.count)
                 guard await handle(request) else { return }
                 headStarted = .now()
             case .error(let error):
                 log(.info, "rejected malformed request", metadata(["status": String(error.status), "reason": error.code.rawValue]))
-                return await answerAndClose(.malformedRequest(error))
+                return await answerEmptyHanded(.malformedRequest(error))
             }
         }
     }
 
-    /// Answers a connection over the cap with 503 and closes it.
-    func reject() async {
+    /// Answers a connection over a cap (`connectionLimit`, `clientConnectionLimit`) with 503
+    /// and closes it.
+    func reject(_ cap: HTTPServerGeneratedError) async {
         defer { waiter.close() }
-        await answerAndClose(.connectionLimit)
+        await answerAndClose(cap)
     }
 
     /// Runs the responder and writes its answer; true when the connection stays open.
@@ -205,4 +236,37 @@ struct HTTPConnection {
     private func debug(_ message: String, _ extra: [String: String] = [:]) {
         log(.debug, message, metadata(extra))
     }
+}
+
+/// One connection's part of the server's `RequestByteBudget` (invariant 6): what it charged,
+/// brought down to what its parser and its request in flight still hold.
+private struct BudgetShare {
+    let budget: RequestByteBudget
+    private(set) var charged = 0
+
+    init(budget: RequestByteBudget) {
+        self.budget = budget
+    }
+
+    /// Charges `bytes` about to be fed to the parser; false when the budget has no room.
+    mutating func reserve(_ bytes: Int) -> Bool {
+        guard budget.reserve(bytes) else { return false }
+        charged += bytes
+        return true
+    }
+
+    /// Releases what is charged beyond `held` (never charges more: only `reserve` does).
+    mutating func settle(holding held: Int) {
+        guard held < charged else { return }
+        budget.release(charged - held)
+        charged = held
+    }
+
+    mutating func releaseAll() { settle(holding: 0) }
+}
+
+extension HTTPRequestParser {
+    /// The request bytes the parser holds: buffered input (the unfinished request, pipelined
+    /// ones) plus the body assembled so far.
+    var heldByteCount: Int { bufferedByteCount + body.count }
 }

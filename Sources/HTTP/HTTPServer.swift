@@ -12,10 +12,17 @@ import Glibc
 /// beats a thread per connection (256 parked threads, no async responders) and keeps every
 /// timeout a single deadline per wait.
 ///
-/// Cap: connections beyond `maxConnections` are accepted, answered `503` (by default with
-/// `Retry-After: 1`) and `Connection: close`, and closed, so clients learn to back off instead of hanging in the
+/// Caps: connections beyond `maxConnections`, or beyond `maxConnectionsPerClient` from one
+/// client address, are accepted, answered `503` (by default with `Retry-After: 1`) and
+/// `Connection: close`, and closed, so clients learn to back off instead of hanging in the
 /// backlog. At most another `maxConnections` such answers are in flight; past that new
 /// connections are closed at once.
+///
+/// Memory: the request bytes all connections hold at once are charged to one budget
+/// (`maxBufferedRequestBytes`, `RequestByteBudget`); a read that would pass it is answered
+/// `503` and the connection closed. What the server holds for requests is thus at most the
+/// budget (about twice it in allocations, as arrays grow by doubling) plus, per connection, a
+/// 64 KiB read buffer: bounded by the configuration whatever clients send.
 ///
 /// Responses the server makes up itself (parse errors, timeouts, the cap's 503, a 500 for a
 /// responder's unexpected error) come from `configuration.generatedErrorResponder`.
@@ -35,6 +42,7 @@ public final class HTTPServer: Sendable {
     private let responder: any HTTPResponder
     private let log: HTTPLogHandler
     private let registry = ConnectionRegistry()
+    private let budget: RequestByteBudget
     private let lifecycle = Lifecycle()
 
     /// Binds and listens at once, so `port` is known before `run()`.
@@ -44,6 +52,7 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.log = log
+        budget = RequestByteBudget(limit: configuration.effectiveMaxBufferedRequestBytes)
         listener = try ListeningSocket.open(configuration)
         port = listener.port
         listenerWaiter = DescriptorWaiter(fd: listener.fd, label: "http.listener")
@@ -82,6 +91,9 @@ public final class HTTPServer: Sendable {
         log(.info, "stopped", ["address": configuration.address.description])
     }
 
+    /// Request bytes held across connections now, and the most held at once so far.
+    var bufferedRequestBytes: (current: Int, peak: Int) { (budget.current, budget.peak) }
+
     /// Starts a graceful shutdown (see the type's documentation). Safe to call from any thread,
     /// any number of times, before or during `run()`.
     public func shutdown() {
@@ -116,10 +128,13 @@ public final class HTTPServer: Sendable {
             _ = Syscall.setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
         }
         let waiter = DescriptorWaiter(fd: fd, label: "http.connection")
-        let admission = registry.admit(waiter, cap: configuration.maxConnections)
+        var client: String?
+        if case .inet(let host, _) = peer { client = ConnectionRegistry.clientKey(host: host) }
+        let admission = registry.admit(waiter, cap: configuration.maxConnections,
+                                       client: client, clientCap: configuration.maxConnectionsPerClient)
         let connection: (UInt64) -> HTTPConnection = { id in
             HTTPConnection(waiter: waiter, peer: peer, id: id, acceptedAt: .now(), configuration: self.configuration,
-                           responder: self.responder, registry: self.registry, log: self.log)
+                           responder: self.responder, registry: self.registry, budget: self.budget, log: self.log)
         }
         switch admission {
         case .serve(let id):
@@ -133,7 +148,15 @@ public final class HTTPServer: Sendable {
                 ["peer": peer.description, "limit": String(configuration.maxConnections)])
             let connection = connection(id)
             group.addTask {
-                await connection.reject()
+                await connection.reject(.connectionLimit)
+                self.registry.remove(id)
+            }
+        case .rejectClient(let id):
+            log(.warning, "connection limit of a client reached; answering 503",
+                ["peer": peer.description, "limit": String(configuration.maxConnectionsPerClient ?? 0)])
+            let connection = connection(id)
+            group.addTask {
+                await connection.reject(.clientConnectionLimit)
                 self.registry.remove(id)
             }
         case .refuse:

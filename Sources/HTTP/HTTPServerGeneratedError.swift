@@ -30,6 +30,12 @@ public enum HTTPServerGeneratedError: Sendable, Equatable, CustomStringConvertib
     case requestTimeout(RequestPart)
     /// The connection was accepted beyond `maxConnections` (status 503): answered, then closed.
     case connectionLimit
+    /// The connection was accepted beyond `maxConnectionsPerClient` from its peer's address
+    /// (status 503): answered, then closed.
+    case clientConnectionLimit
+    /// The request's next bytes would pass `maxBufferedRequestBytes`, the request bytes all
+    /// connections may hold at once (status 503): answered, then closed.
+    case bufferLimit
     /// The responder threw an error that is not an `HTTPResponseError` (status 500). The error
     /// itself is logged with the request id and never passed on, so its text cannot leak.
     case responderFailed
@@ -39,15 +45,15 @@ public enum HTTPServerGeneratedError: Sendable, Equatable, CustomStringConvertib
         switch self {
         case .malformedRequest(let error): error.status
         case .requestTimeout: 408
-        case .connectionLimit: 503
+        case .connectionLimit, .clientConnectionLimit, .bufferLimit: 503
         case .responderFailed: 500
         }
     }
 
     /// The module's own response: the JSON envelope of `HTTPErrorEnvelope` with a code from
     /// the case (`timeout`, `overloaded`, `internal`, or the parse error's code) and retry advice
-    /// (`retry` for a timeout, `backoff` at the cap and on 500, `stop` for a bad request); the
-    /// cap adds `Retry-After: 1`.
+    /// (`retry` for a timeout, `backoff` at the caps and on 500, `stop` for a bad request); the
+    /// caps add `Retry-After: 1`.
     public var defaultResponse: HTTPResponse {
         switch self {
         case .malformedRequest(let error):
@@ -55,9 +61,14 @@ public enum HTTPServerGeneratedError: Sendable, Equatable, CustomStringConvertib
         case .requestTimeout:
             return HTTPError(status: 408, code: "timeout", message: "the request did not arrive in time; send it promptly",
                              retry: .retry).response()
-        case .connectionLimit:
-            return HTTPError(status: 503, code: "overloaded", message: "the server has too many connections; retry later",
-                             retry: .backoff, headers: [("Retry-After", "1")]).response()
+        case .connectionLimit, .clientConnectionLimit, .bufferLimit:
+            let message = switch self {
+            case .clientConnectionLimit: "too many connections from your address; retry later"
+            case .bufferLimit: "the server holds too many request bytes; retry later"
+            default: "the server has too many connections; retry later"
+            }
+            return HTTPError(status: 503, code: "overloaded", message: message, retry: .backoff,
+                             headers: [("Retry-After", "1")]).response()
         case .responderFailed:
             return HTTPResponse(status: 500, headers: ["Content-Type": HTTPErrorEnvelope.contentType],
                                 body: HTTPErrorEnvelope.internalError)
@@ -68,12 +79,14 @@ public enum HTTPServerGeneratedError: Sendable, Equatable, CustomStringConvertib
     public static let defaultResponder: HTTPGeneratedErrorResponder = { $0.defaultResponse }
 
     /// A short name for logs: `malformed_request:<code>`, `request_timeout:<part>`,
-    /// `connection_limit` or `responder_failed`.
+    /// `connection_limit`, `client_connection_limit`, `buffer_limit` or `responder_failed`.
     public var description: String {
         switch self {
         case .malformedRequest(let error): "malformed_request:\(error.code.rawValue)"
         case .requestTimeout(let part): "request_timeout:\(part.rawValue)"
         case .connectionLimit: "connection_limit"
+        case .clientConnectionLimit: "client_connection_limit"
+        case .bufferLimit: "buffer_limit"
         case .responderFailed: "responder_failed"
         }
     }

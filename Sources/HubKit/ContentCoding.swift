@@ -6,7 +6,8 @@ import Zlib
 /// Decisions (the spec is silent on HTTP content coding):
 /// 1. A request body may be sent with `Content-Encoding: gzip` (or `x-gzip`), `deflate` (zlib
 ///    framing, RFC 1950) or `identity`; anything else is `malformed` (400, stop). The inflated
-///    body may be at most `max_body_bytes`, else `too_large` (413, now).
+///    body may be at most `max_body_bytes` (an enrollment: 4 KiB), else `too_large` (413, now);
+///    inflation stops there, so a gzip bomb costs at most that cap plus one 64 KiB step.
 /// 2. The request signature (spec §10.2) covers the body **as sent**, i.e. the coded bytes, so
 ///    the hub authenticates before it inflates anything.
 /// 3. A response body of at least `minimumCompressedSize` bytes is gzipped when the request's

@@ -9,9 +9,16 @@ extension HubEndpoints {
     ///
     /// The node's `label` is checked (a string of at most 64 bytes) but not stored: the admin
     /// chose the node's name when issuing the token (decision; the spec calls it optional).
+    ///
+    /// Anyone may call it, so it is refused before any work that costs more than the request
+    /// did: a body over `maxEnrollBodyBytes` as sent is `too_large` before it is inflated, and
+    /// inflation stops at the same cap (a gzip bomb costs one 64 KiB inflate step).
     func enroll(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         _ = try RequestAuthenticator.checkProtocol(request)
-        let body = try ContentCoding.decodedBody(request, maxBytes: maxBodyBytes)
+        guard request.body.count <= Self.maxEnrollBodyBytes else {
+            throw HubWireError(.tooLarge, "An enrollment request is at most \(Self.maxEnrollBodyBytes) bytes; fieldnode must be fixed.")
+        }
+        let body = try ContentCoding.decodedBody(request, maxBytes: Self.maxEnrollBodyBytes)
         let (token, nodeID, publicKey) = try Self.enrollment(body)
         let now = clock()
         let tokenHash = EnrollmentToken.hash(token)
@@ -30,6 +37,9 @@ extension HubEndpoints {
         ]
         return Self.json(answer)
     }
+
+    /// The largest enrollment body, as sent and inflated (spec §10.5): the JSON is under 1 KiB.
+    static let maxEnrollBodyBytes = 4096
 
     /// The token, node id and public key of an enrollment request; `malformed` otherwise.
     static func enrollment(_ body: [UInt8]) throws(HubWireError) -> (String, NodeID, [UInt8]) {

@@ -11,6 +11,8 @@ import Toolkit
 /// | `unix_socket` | path of a Unix socket to listen on instead of TCP | — |
 /// | `max_body_bytes` | largest request body, on the wire and inflated | 16 777 280 (16 MiB + 64) |
 /// | `max_connections` | connections served at once | 256 |
+/// | `max_connections_per_client` | connections served at once from one TCP client address (IPv6: one /64); 0: no cap | 32 |
+/// | `max_buffered_request_bytes` | request bytes held at once across all connections | 134 217 728 (128 MiB) |
 /// | `max_drift_seconds` | skew guard: ops stamped further ahead are quarantined | 300 |
 /// | `max_pull_bytes` | largest batch frame in a pull response | 262 144 (256 KiB) |
 /// | `data_dir` | the hub's data directory | see `HubCLI` |
@@ -28,12 +30,16 @@ public struct HubSettings: Sendable, Equatable {
     public static let defaultPort = 8470
     /// The keys a config file may set.
     public static let configKeys = ["listen", "unix_socket", "max_body_bytes", "max_connections",
+                                    "max_connections_per_client", "max_buffered_request_bytes",
                                     "max_drift_seconds", "max_pull_bytes", "data_dir", "log_level",
                                     "public_url", "public_ca_file", "public_pin"]
 
     public var address: HTTPServerConfiguration.Address = .tcp(host: "127.0.0.1", port: HubSettings.defaultPort)
     public var maxBodyBytes = HubSettings.protocolMaxBodyBytes
     public var maxConnections = 256
+    /// 0: no per-client cap (behind a proxy on TCP, where every client is the proxy).
+    public var maxConnectionsPerClient = 32
+    public var maxBufferedRequestBytes = 128 * 1024 * 1024
     public var maxDriftSeconds = 300
     public var maxPullBytes = 256 * 1024
     /// Nil: resolved by the usual rules (`MISSIONHUB_DATA_DIR`, `STATE_DIRECTORY`, …).
@@ -76,6 +82,8 @@ public struct HubSettings: Sendable, Equatable {
         }
         maxBodyBytes = try file.int("max_body_bytes", range: 1024...Self.protocolMaxBodyBytes) ?? maxBodyBytes
         maxConnections = try file.int("max_connections", range: 1...65_536) ?? maxConnections
+        maxConnectionsPerClient = try file.int("max_connections_per_client", range: 0...65_536) ?? maxConnectionsPerClient
+        maxBufferedRequestBytes = try file.int("max_buffered_request_bytes", range: 1 << 20...1 << 40) ?? maxBufferedRequestBytes
         maxDriftSeconds = try file.int("max_drift_seconds", range: 1...86_400) ?? maxDriftSeconds
         maxPullBytes = try file.int("max_pull_bytes", range: 1024...16 * 1024 * 1024) ?? maxPullBytes
         if let directory = file.string("data_dir") {
@@ -141,6 +149,8 @@ public struct HubSettings: Sendable, Equatable {
         if new.address != address { keys.append(new.address.isUnix || address.isUnix ? "listen/unix_socket" : "listen") }
         if new.maxBodyBytes != maxBodyBytes { keys.append("max_body_bytes") }
         if new.maxConnections != maxConnections { keys.append("max_connections") }
+        if new.maxConnectionsPerClient != maxConnectionsPerClient { keys.append("max_connections_per_client") }
+        if new.maxBufferedRequestBytes != maxBufferedRequestBytes { keys.append("max_buffered_request_bytes") }
         if new.maxDriftSeconds != maxDriftSeconds { keys.append("max_drift_seconds") }
         if new.maxPullBytes != maxPullBytes { keys.append("max_pull_bytes") }
         if new.dataDirectory != dataDirectory { keys.append("data_dir") }
@@ -152,6 +162,8 @@ public struct HubSettings: Sendable, Equatable {
         var configuration = HTTPServerConfiguration(address: address)
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.maxConnections = maxConnections
+        configuration.maxConnectionsPerClient = maxConnectionsPerClient == 0 ? nil : maxConnectionsPerClient
+        configuration.maxBufferedRequestBytes = maxBufferedRequestBytes
         return configuration
     }
 }

@@ -68,6 +68,8 @@ extension HubWireError {
     /// | any other parse error | 400, 411, 414, 417, 431, 501, 505 | `malformed` | stop |
     /// | head or body late (`requestTimeout`) | 408 | `unavailable` | backoff |
     /// | over `max_connections` (`connectionLimit`) | 503 | `unavailable` | backoff, `Retry-After: 5` |
+    /// | over `max_connections_per_client` (`clientConnectionLimit`) | 503 | `unavailable` | backoff, `Retry-After: 5` |
+    /// | over `max_buffered_request_bytes` (`bufferLimit`) | 503 | `unavailable` | backoff, `Retry-After: 5` |
     /// | responder's unexpected error (`responderFailed`) | 500 | `internal` | backoff |
     ///
     /// Decisions the spec does not spell out yet (§11.1 has no code for them; §15 forbids new
@@ -90,6 +92,10 @@ extension HubWireError {
             self.init(.unavailable, "The request did not reach the hub in time (slow or broken link); retry later.")
         case .connectionLimit:
             self.init(.unavailable, "The hub is serving too many connections; retry later.")
+        case .clientConnectionLimit:
+            self.init(.unavailable, "The hub is serving too many connections from this address; retry later.")
+        case .bufferLimit:
+            self.init(.unavailable, "The hub is holding too many request bytes (overloaded); retry later.")
         case .responderFailed:
             self.init(.internalError)
         }

@@ -164,6 +164,24 @@ public final class Statement {
         return results
     }
 
+    /// Whether `forEachRow` steps on to the next row or stops.
+    public enum RowStep: Sendable {
+        case next
+        case stop
+    }
+
+    /// Binds `arguments` and hands each row to `body` as SQLite steps to it, until `body`
+    /// returns `.stop` or the rows run out; the statement is reset right after, even on error.
+    ///
+    /// Nothing is collected: only the current row's values are in memory, and rows after a
+    /// `.stop` are never stepped to, so a caller can stop at a budget without reading the rest.
+    /// The `Row` is valid only inside `body`.
+    public func forEachRow(_ arguments: [DatabaseValue] = [], _ body: (Row) throws -> RowStep) throws {
+        try run(arguments) { stmt in
+            try withRow(stmt, body) == .next
+        }
+    }
+
     /// Binds `arguments` and maps the first row through `body`; nil when there is none.
     /// The statement is reset right after, so no read transaction stays open.
     public func queryFirst<T>(_ arguments: [DatabaseValue] = [], _ body: (Row) throws -> T) throws -> T? {

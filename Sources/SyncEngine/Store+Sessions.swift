@@ -141,7 +141,14 @@ extension Store {
     }
 
     /// Serving a pull: merged ops in `scopes` that arrived after `cursor`, excluding those whose
-    /// origin is `excludingOrigin` (the puller's own ops), in arrival order.
+    /// origin is `excludingOrigin` (the puller's own ops), in arrival order: at most `maxOps`
+    /// rows examined and about `maxBytes` of encoded ops (always at least one op when one is
+    /// pending, spec §10.4).
+    ///
+    /// Memory is bounded by the page, not by the store: the walk reads only each row's arrival
+    /// number, id and body length (SQLite sorts those narrow rows, not the bodies), steps row by
+    /// row, and loads a body only once it is known to fit; it stops at the first op that does
+    /// not. A left-out op of the puller costs no body read and no budget.
     public func opsForPull(scopes: [String], excludingOrigin: NodeID?, after cursor: Int64,
                            maxOps: Int = 1000, maxBytes: Int = 256 * 1024) throws -> PullSlice {
         try onQueue { db in
@@ -150,23 +157,34 @@ extension Store {
             }.filter { $0 != MergeContext.quarantineScope }
             guard !ids.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
             let placeholders = ids.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
-            let rows = try db.cachedStatement("""
-                SELECT local_seq, origin, body FROM ops
+            let walk = try db.cachedStatement("""
+                SELECT local_seq, origin, seq, length(body) FROM ops
                 WHERE scope IN (\(placeholders)) AND local_seq > ?1
                 ORDER BY local_seq LIMIT ?2
-                """).query([.integer(cursor), .integer(Int64(maxOps + 1))] + ids.map { .integer($0) }) { row in
-                    (row.int64(0) ?? 0, row.nodeID(1), row.blob(2) ?? [])
-                }
+                """)
+            let bodyOf = try db.cachedStatement("SELECT body FROM ops WHERE origin = ?1 AND seq = ?2")
             var ops: [Op] = []
             var next = cursor
             var bytes = 0
-            var more = rows.count > maxOps
-            for (localSeq, origin, body) in rows.prefix(maxOps) {
-                if !ops.isEmpty && bytes + body.count > maxBytes { more = true; break }
+            var examined = 0
+            var more = false
+            try walk.forEachRow([.integer(cursor), .integer(Int64(maxOps + 1))] + ids.map { .integer($0) }) { row in
+                guard examined < maxOps else { more = true; return .stop }
+                let localSeq = row.int64(0) ?? 0, origin = row.nodeID(1), length = row.int(3) ?? 0
+                if let excludingOrigin, origin == excludingOrigin {
+                    examined += 1
+                    next = localSeq
+                    return .next
+                }
+                if !ops.isEmpty && bytes + length > maxBytes { more = true; return .stop }
+                examined += 1
                 next = localSeq
-                if let excludingOrigin, origin == excludingOrigin { continue }
+                // Same connection, same read snapshot as the walk (it is still stepping): the
+                // row is there; a missing one would fail decoding as `truncated`, never skip.
+                let body = try bodyOf.queryFirst([row[1], row[2]]) { $0.blob(0) ?? [] } ?? []
                 ops.append(try OpCodec.decode(body))
-                bytes += body.count
+                bytes += length
+                return .next
             }
             return PullSlice(ops: ops, nextCursor: next, more: more)
         }

@@ -1,12 +1,12 @@
 /// The command line of `fieldsync-bench`.
 struct BenchOptions {
     enum Section: String, CaseIterable {
-        case merge, write, wire, e2e
+        case merge, write, wire, e2e, memory
     }
 
     static let usage = """
-        usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e] [--nodes N] [--reports-per-node M]
-                               [--runs R] [--samples DIR]
+        usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,memory] [--nodes N] [--reports-per-node M]
+                               [--runs R] [--samples DIR] [--baseline-hub PATH]
         """
 
     var quick = false
@@ -15,6 +15,8 @@ struct BenchOptions {
     var reportsPerNode: Int?
     var bestOf: Int?
     var samplesDirectory: String?
+    /// Another `missionhub` the memory section also attacks (the figures before a change).
+    var baselineHub: String?
 
     func runs(_ section: Section) -> Bool { sections.contains(section) }
 
@@ -52,6 +54,7 @@ struct BenchOptions {
             case "--reports-per-node": options.reportsPerNode = try count(argument)
             case "--runs": options.bestOf = try count(argument)
             case "--samples": options.samplesDirectory = try value(argument)
+            case "--baseline-hub": options.baselineHub = try value(argument)
             default: throw BenchError(.usage, "unknown argument '\(argument)'")
             }
         }

@@ -15,8 +15,9 @@ final class HubProcess {
     private var server: Process?
     private(set) var port = 0
 
-    init(directory: String) throws {
-        binary = (Bench.executablePath as NSString).deletingLastPathComponent + "/missionhub"
+    /// `binary`: another `missionhub` to run (the memory section's `--baseline-hub`).
+    init(directory: String, binary given: String? = nil) throws {
+        binary = given ?? (Bench.executablePath as NSString).deletingLastPathComponent + "/missionhub"
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchError(.hub, "no missionhub next to this executable (\(binary)); build it first: swift build -c release --product missionhub")
         }

@@ -49,4 +49,23 @@ enum Sections {
         Bench.row("setup: node-local saves, 1 report/tx", Bench.rate(r.reports, r.nodeSaveSeconds), "-", nil)
         if r.hubExit != 0 { print("note: missionhub exited with status \(r.hubExit) after SIGTERM") }
     }
+
+    /// Issue 14: the hub's peak memory under hostile load (`MemoryBench`), and before the
+    /// change when `--baseline-hub` names an older binary.
+    static func memory(_ options: BenchOptions) async throws {
+        let ops = options.quick ? 300 : 1000, connections = options.quick ? 32 : 64
+        Bench.header("memory: growth of missionhub serve's VmHWM under each attack (default settings)"
+            + (options.baselineHub == nil ? "" : "; baseline: \(options.baselineHub ?? "")"))
+        let after = try await MemoryBench.run(binary: nil, largeOps: ops, slowConnections: connections)
+        var before: [MemoryBench.Figure]?
+        if let baseline = options.baselineHub {
+            before = try await MemoryBench.run(binary: baseline, largeOps: ops, slowConnections: connections)
+        }
+        for (index, figure) in after.enumerated() {
+            let old: MemoryBench.Figure? = before?[index]
+            Bench.row(figure.attack, Bench.kib(figure.grownKiB), old.map { Bench.kib($0.grownKiB) } ?? "-",
+                      old.map { Double(figure.grownKiB) / Double(max(1, $0.grownKiB)) })
+            print("    outcome: \(figure.outcome)" + (old.map { "; baseline: \($0.outcome)" } ?? ""))
+        }
+    }
 }

@@ -3,9 +3,10 @@ import Foundation
 // fieldsync-bench: prints throughput figures next to a baseline measured in the same run.
 // Ratios are figure / baseline of the timed cost (time or bytes): above 1 is slower or larger.
 //
-// Usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e] [--nodes N] [--reports-per-node M]
-//                        [--runs R] [--samples DIR]
-// The e2e section starts the `missionhub` found next to this executable: build both
+// Usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,memory] [--nodes N] [--reports-per-node M]
+//                        [--runs R] [--samples DIR] [--baseline-hub PATH]
+// The e2e and memory sections start the `missionhub` found next to this executable (memory: and
+// the one at --baseline-hub, for figures before a change): build both
 // (swift build -c release --product missionhub; swift build -c release --product fieldsync-bench).
 
 let options: BenchOptions
@@ -33,6 +34,7 @@ do {
         if options.runs(.wire) { try Sections.wire(samples) }
         if options.runs(.e2e) { try await Sections.endToEnd(samples, options) }
     }
+    if options.runs(.memory) { try await Sections.memory(options) }
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(70)

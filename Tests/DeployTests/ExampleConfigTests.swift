@@ -12,8 +12,8 @@ import Toolkit
                                         "data_dir", "log_level", "max_drift"]
     /// The settings `missionhub serve --config` accepts.
     static let hubKeys: Set<String> = ["listen", "unix_socket", "max_body_bytes", "max_connections",
-                                       "max_drift_seconds", "max_pull_bytes", "data_dir", "log_level",
-                                       "public_url", "public_ca_file", "public_pin"]
+                                       "max_connections_per_client", "max_buffered_request_bytes", "max_drift_seconds",
+                                       "max_pull_bytes", "data_dir", "log_level", "public_url", "public_ca_file", "public_pin"]
     static let logLevels: Set<String> = ["error", "warning", "notice", "info", "debug"]
 
     private static let examples: [(file: String, keys: Set<String>)] = [
@@ -92,6 +92,8 @@ import Toolkit
         #expect(try config.int("max_body_bytes", range: 1024...16_777_280) == 16_777_280)
         #expect(try config.int("max_pull_bytes", range: 1024...16_777_216) == 262_144)
         #expect(try config.int("max_connections", range: 1...65_536) == 256)
+        #expect(try config.int("max_connections_per_client", range: 0...65_536) == 32)
+        #expect(try config.int("max_buffered_request_bytes", range: 1 << 20...1 << 40) == 134_217_728)
         #expect(try config.int("max_drift_seconds", range: 1...86_400) == 300)
         #expect(config.string("data_dir") == "/var/lib/fieldsync/hub")
         #expect(Self.logLevels.contains(config.string("log_level") ?? ""))

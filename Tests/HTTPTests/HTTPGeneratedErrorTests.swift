@@ -37,6 +37,15 @@ final class HookRecorder: @unchecked Sendable {  // `calls` is guarded by `lock`
         #expect(String(decoding: cap.body, as: UTF8.self)
             == #"{"error":{"code":"overloaded","message":"the server has too many connections; retry later","retry":"backoff"}}"#)
 
+        for (error, message) in [(HTTPServerGeneratedError.clientConnectionLimit, "too many connections from your address; retry later"),
+                                 (.bufferLimit, "the server holds too many request bytes; retry later")] {
+            let response = error.defaultResponse
+            #expect(response.status == 503 && error.status == 503)
+            #expect(response.headers["Retry-After"] == "1")
+            #expect(String(decoding: response.body, as: UTF8.self)
+                == #"{"error":{"code":"overloaded","message":"\#(message)","retry":"backoff"}}"#)
+        }
+
         let failed = HTTPServerGeneratedError.responderFailed.defaultResponse
         #expect(failed.status == 500)
         #expect(failed.body == HTTPErrorEnvelope.internalError)
@@ -56,6 +65,8 @@ final class HookRecorder: @unchecked Sendable {  // `calls` is guarded by `lock`
         #expect(HTTPServerGeneratedError.malformedRequest(HTTPParseError(.bodyTooLarge, "x")).description == "malformed_request:body_too_large")
         #expect(HTTPServerGeneratedError.requestTimeout(.head).description == "request_timeout:head")
         #expect(HTTPServerGeneratedError.connectionLimit.description == "connection_limit")
+        #expect(HTTPServerGeneratedError.clientConnectionLimit.description == "client_connection_limit")
+        #expect(HTTPServerGeneratedError.bufferLimit.description == "buffer_limit")
         #expect(HTTPServerGeneratedError.responderFailed.description == "responder_failed")
     }
 

@@ -31,16 +31,12 @@ import Testing
         }
     }
 
-    @Test func connectionsBeyondTheCapGet503() async throws {
-        try await withServer(configure: { $0.maxConnections = 2 }) { server in
-            var held: [RawClient] = []
+    /// Over `maxConnections`, or over `maxConnectionsPerClient` from 127.0.0.1: the third
+    /// connection is answered 503 and closed; once one closes, a new one is served again.
+    @Test(arguments: [false, true]) func connectionsBeyondTheCapGet503(perClient: Bool) async throws {
+        try await withServer(configure: { if perClient { $0.maxConnectionsPerClient = 2 } else { $0.maxConnections = 2 } }) { server in
+            var held = try await openServedConnections(2, port: try port(server))
             defer { held.forEach { $0.close() } }
-            for _ in 0..<2 {
-                let client = try await RawClient.connect(port: try port(server))
-                try await client.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
-                #expect(try await client.readResponse().status == 200)
-                held.append(client)
-            }
             let third = try await RawClient.connect(port: try port(server))
             defer { third.close() }
             try await third.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -49,19 +45,12 @@ import Testing
             #expect(refused.header("Retry-After") == "1")
             #expect(refused.header("Connection") == "close")
             #expect(refused.text.contains(#""retry":"backoff""#))
+            #expect(refused.text.contains("your address") == perClient)
             #expect(await third.readToEnd().cleanEOF)
 
             // Freeing a slot lets the next connection in (once the server saw the close).
             held.removeFirst().close()
-            var status = 0
-            for _ in 0..<50 where status != 200 {
-                let next = try await RawClient.connect(port: try port(server))
-                defer { next.close() }
-                try await next.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
-                status = try await next.readResponse().status
-                if status != 200 { try await Task.sleep(for: .milliseconds(20)) }
-            }
-            #expect(status == 200)
+            #expect(try await statusOnceASlotIsFree(port: try port(server)) == 200)
         }
     }
 

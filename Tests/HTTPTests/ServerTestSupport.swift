@@ -117,3 +117,29 @@ func port(_ server: HTTPServer) throws -> Int {
 func temporarySocketPath() -> String {
     "/tmp/http-test-\(getpid())-\(UInt32.random(in: 0 ... .max)).sock"
 }
+
+/// Opens `count` connections, each answered 200 to one `GET /v1/health`, and returns them open.
+func openServedConnections(_ count: Int, port: Int) async throws -> [RawClient] {
+    var clients: [RawClient] = []
+    for _ in 0..<count {
+        let client = try await RawClient.connect(port: port)
+        clients.append(client)
+        try await client.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try await client.readResponse().status == 200)
+    }
+    return clients
+}
+
+/// After a connection was closed: tries new connections until one is served (the server may
+/// not have seen the close yet), up to 50 times; the last status.
+func statusOnceASlotIsFree(port: Int) async throws -> Int {
+    var status = 0
+    for _ in 0..<50 where status != 200 {
+        let next = try await RawClient.connect(port: port)
+        defer { next.close() }
+        try await next.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
+        status = try await next.readResponse().status
+        if status != 200 { try await Task.sleep(for: .milliseconds(20)) }
+    }
+    return status
+}

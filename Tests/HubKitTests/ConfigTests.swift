@@ -14,17 +14,23 @@ import Toolkit
     @Test func appliesEveryKey() throws {
         let text = "# hub\r\n\n  listen = 0.0.0.0:9000  # public\r\nmax_body_bytes=65536\n\t# another comment\n"
             + "data_dir = \"/var/lib/hub #1\"\nlog_level = debug\nmax_connections = 9\nmax_drift_seconds = 60\nmax_pull_bytes = 2048\n"
+            + "max_connections_per_client = 0\nmax_buffered_request_bytes = 2097152\n"
         let settings = try settings(text)
         #expect(settings.address == .tcp(host: "0.0.0.0", port: 9000))
         #expect(settings.maxBodyBytes == 65_536)
         #expect(settings.dataDirectory == "/var/lib/hub #1")
         #expect(settings.logLevel == .debug)
         #expect(settings.maxConnections == 9 && settings.maxDriftSeconds == 60 && settings.maxPullBytes == 2048)
+        #expect(settings.maxConnectionsPerClient == 0 && settings.maxBufferedRequestBytes == 2_097_152)
+        #expect(settings.serverConfiguration.maxConnectionsPerClient == nil)
+        #expect(settings.serverConfiguration.maxBufferedRequestBytes == 2_097_152)
         #expect(try self.settings("unix_socket = /run/fieldsync/missionhub.sock\n").address == .unix(path: "/run/fieldsync/missionhub.sock"))
         let defaults = try self.settings("")
         #expect(defaults == HubSettings())
         #expect(defaults.address == .tcp(host: "127.0.0.1", port: 8470) && defaults.maxBodyBytes == 16_777_280)
         #expect(defaults.maxConnections == 256 && defaults.maxDriftSeconds == 300 && defaults.maxPullBytes == 262_144)
+        #expect(defaults.serverConfiguration.maxConnectionsPerClient == 32)
+        #expect(defaults.serverConfiguration.maxBufferedRequestBytes == 134_217_728)
     }
 
     @Test func errorsNameTheLine() {

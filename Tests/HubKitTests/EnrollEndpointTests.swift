@@ -131,6 +131,33 @@ import Testing
         }
     }
 
+    /// Enrollment is unauthenticated: a body over 4 KiB as sent, or one that inflates past
+    /// 4 KiB (a gzip bomb), is `too_large` without being inflated or parsed whole, and spends
+    /// no token; a gzipped enrollment under the cap still works.
+    @Test func oversizedAndBombEnrollmentsAreRefusedBeforeAnyWork() async throws {
+        try await TestHub.with { hub in
+            let node = try TestNode()
+            let token = try await hub.store.async { store in
+                try NodeRegistry(store: store).issueToken(name: "field-1", lifetimeMilliseconds: 3_600_000, now: hub.clock.now).token
+            }
+            let valid = node.enrollment(token: token)
+            let padded = valid + [UInt8](repeating: 0x20, count: 4096 - valid.count + 1)  // valid JSON, 4097 bytes
+            let bomb = ContentCoding.gzip([UInt8](repeating: 0x20, count: 8 << 20))       // 8 MiB of spaces, ~8 KiB sent
+            let smallBomb = ContentCoding.gzip(valid + [UInt8](repeating: 0x20, count: 4096))  // < 4 KiB sent, > 4 KiB inflated
+            for (headers, body) in [([("FS-Protocol", "1")], padded),
+                                    ([("FS-Protocol", "1"), ("Content-Encoding", "gzip")], bomb),
+                                    ([("FS-Protocol", "1"), ("Content-Encoding", "gzip")], smallBomb)] {
+                let reply = try await hub.request("POST", "/v1/enroll", headers: headers, body: body)
+                #expect(reply.status == 413, "\(body.count) bytes sent")
+                #expect(reply.errorCode == "too_large")
+            }
+            #expect(smallBomb.count < 4096)
+            let gzipped = try await hub.request("POST", "/v1/enroll", headers: [("FS-Protocol", "1"), ("Content-Encoding", "gzip")],
+                                                body: ContentCoding.gzip(valid))
+            #expect(gzipped.status == 200)
+        }
+    }
+
     @Test func healthAndUnknownRoutes() async throws {
         try await TestHub.with { hub in
             let health = try await hub.request("GET", "/v1/health")

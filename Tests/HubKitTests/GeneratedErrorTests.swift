@@ -18,6 +18,8 @@ import Toolkit
             (.requestTimeout(.head), 408, "unavailable", "backoff"),
             (.requestTimeout(.body), 408, "unavailable", "backoff"),
             (.connectionLimit, 503, "unavailable", "backoff"),
+            (.clientConnectionLimit, 503, "unavailable", "backoff"),
+            (.bufferLimit, 503, "unavailable", "backoff"),
             (.responderFailed, 500, "internal", "backoff"),
             (.malformedRequest(HTTPParseError(.bodyTooLarge, "the body exceeds 1024 bytes")), 413, "too_large", "now"),
         ]

@@ -69,7 +69,7 @@ enum RawHTTP {
         return HTTPReply(status: status, headers: headers, body: body)
     }
 
-    private static func connect(port: Int) throws -> Int32 {
+    static func connect(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError(description: "socket: errno \(errno)") }
         var address = sockaddr_in()
@@ -89,7 +89,7 @@ enum RawHTTP {
         return fd
     }
 
-    private static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

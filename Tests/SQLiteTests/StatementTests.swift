@@ -37,6 +37,26 @@ import Testing
         #expect(pairs == ["ac", "bc", "cc"])
     }
 
+    /// `forEachRow` steps lazily: after `.stop` no further row is stepped to, so a row that
+    /// would fail (an integer overflow in `abs`) is never computed, while `query` reaches it.
+    @Test func forEachRowStopsWithoutSteppingFurther() throws {
+        let dir = try TempDir()
+        let db = try seeded(dir)
+        let sql = "SELECT CASE WHEN id = 3 THEN abs(-9223372036854775807 - 1) ELSE id END FROM t ORDER BY id"
+        let statement = try db.cachedStatement(sql)
+        var seen: [Int] = []
+        try statement.forEachRow { row in
+            seen.append(row.int(0) ?? -1)
+            return seen.count == 2 ? .stop : .next
+        }
+        #expect(seen == [1, 2])
+        #expect(!statement.isActive)  // reset after the stop: no read transaction left open
+        #expect(expectDatabaseError { try statement.query { $0.int(0) } } != nil)
+        var all: [String] = []
+        try db.cachedStatement("SELECT name FROM t ORDER BY id").forEachRow { all.append($0.string(0) ?? "?"); return .next }
+        #expect(all == ["a", "b", "c"])
+    }
+
     @Test func reenteringTheSameStatementObjectIsMisuse() throws {
         let dir = try TempDir()
         let db = try seeded(dir)

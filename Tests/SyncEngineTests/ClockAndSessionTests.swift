@@ -134,6 +134,31 @@ import SyncProtocol
         #expect(EntityID.owner("plain-id") == nil)
     }
 
+    /// A page stops before the op that would pass the byte budget (always at least one op);
+    /// the puller's own ops are left out and cost no budget, so they cannot cut the page short.
+    @Test func pullPagesStopAtTheByteBudgetAndTheLeftOutOpsCostNothing() throws {
+        let dir = TempDir(), clock = ManualClock()
+        let hub = try Store.create(path: dir.file("hub.db"), role: .hub, options: options(clock))
+        let a = try Store.create(path: dir.file("a.db"), role: .node, options: options(clock))
+        let report = EntityID.make(owner: a.nodeID)
+        for i in 0..<4 {
+            try hub.write { try $0.set("ref.premises", "p\(i)", "name", .string(String(repeating: "p", count: 10_000))) }
+            try a.write { try $0.set("report", report, "note\(i)", .string(String(repeating: "a", count: 20_000))) }
+            try a.pushAll(to: hub)
+        }
+        let scopes = ScopePolicy.scopes(for: a.nodeID)
+        let page = try hub.opsForPull(scopes: scopes, excludingOrigin: a.nodeID, after: 0, maxBytes: 25_000)
+        #expect(page.ops.map(\.entity) == ["p0", "p1"])
+        #expect(page.more)
+        let tiny = try hub.opsForPull(scopes: scopes, excludingOrigin: a.nodeID, after: 0, maxBytes: 100)
+        #expect(tiny.ops.map(\.entity) == ["p0"] && tiny.more)
+        // The rest, then nothing: the cursor passed the left-out ops too.
+        let rest = try hub.opsForPull(scopes: scopes, excludingOrigin: a.nodeID, after: page.nextCursor, maxBytes: 1 << 20)
+        #expect(rest.ops.map(\.entity) == ["p2", "p3"] && !rest.more)
+        let none = try hub.opsForPull(scopes: scopes, excludingOrigin: a.nodeID, after: rest.nextCursor)
+        #expect(none.ops.isEmpty && !none.more && none.nextCursor == rest.nextCursor)
+    }
+
     @Test func pullPagesResumeFromTheDurableCursor() throws {
         let dir = TempDir(), clock = ManualClock()
         let hub = try Store.create(path: dir.file("hub.db"), role: .hub, options: options(clock))
