@@ -82,6 +82,15 @@ public enum HubCLI {
                             discussion: "Prints report content (this command only; the hub never logs it). Earlier values, who changed them and when are read from the op log, which keeps every op.",
                             arguments: [jsonFlag, .positional("report", help: "The reference code, such as MINUSCA-7Q4K-2M, or the report's entity id.")]),
             ]),
+            CommandSpec(name: "quarantine", abstract: "Changes held because a laptop's clock was ahead.", subcommands: [
+                CommandSpec(name: "list", abstract: "Per laptop: changes held, how far ahead they were stamped, when they would release by themselves.",
+                            arguments: [jsonFlag]),
+                CommandSpec(name: "release", abstract: "Merge a laptop's held changes now (they do not move the hub's clock).",
+                            arguments: [
+                                .flag("all", help: "Release every laptop's held changes."),
+                                .positional("node", optional: true, help: "The laptop's name or node id, as in `quarantine list`."),
+                            ]),
+            ]),
             CommandSpec(name: "backup", abstract: "Copy the hub store to a new file, consistently, even while serving.",
                         discussion: "The copy holds the reports. It does not hold the device registry (registry.sqlite) nor the private keys (keys/), which a restore never rolls back; keep those apart.",
                         arguments: [.option("out", valueName: "file", help: "The backup file to create (must not exist).")]),
@@ -138,6 +147,8 @@ public enum HubCLI {
         case ["report", "show"]: return try showReport(context)
         case ["backup"]: return try backup(context)
         case ["restore"]: return try restore(context)
+        case ["quarantine", "list"]: return try quarantineList(context)
+        case ["quarantine", "release"]: return try quarantineRelease(context)
         default: throw HubError(.internal, "no handler for '\(context.command.path.joined(separator: " "))'")
         }
     }

@@ -21,10 +21,13 @@ extension HubEndpoints {
             outcome = try await store.async { store in try store.apply(ops) }
         } catch let error as StoreError where error.code == .divergentOp {
             throw HubWireError(.opConflict)
+        } catch let error as StoreError where error.code == .quarantineFull {
+            log.warning("push refused: quarantine full", ["request_id": context.requestID, "node": node.nodeID.hex])
+            throw HubWireError.quarantineFull(limit: store.options.maxQuarantinedPerOrigin)
         }
         let now = clock()
         let stamped = try await store.async { store in
-            try ReceiptStamper.stamp(store: store, batch: ops, sweep: outcome.released > 0, now: now)
+            try ReceiptStamper.stamp(store: store, batch: ops, released: outcome.releasedEntities, now: now)
         }
         let changed = try await store.async { store in try ReportEvents.counts(store: store, ops: ops) }
         if changed.withdrawals > 0 || changed.amendments > 0 {

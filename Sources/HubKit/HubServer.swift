@@ -155,9 +155,9 @@ public struct HubServer: Sendable {
 
     /// Releases quarantined ops whose time has come and stamps the reports they create. Blocking.
     static func release(_ store: Store, now: UInt64) throws -> Int {
-        let released = try store.releaseQuarantine()
-        if released > 0 { try ReceiptStamper.stamp(store: store, batch: [], sweep: true, now: now) }
-        return released
+        let outcome = try store.releaseDueQuarantine()
+        if outcome.released > 0 { try ReceiptStamper.stamp(store: store, batch: [], released: outcome.releasedEntities, now: now) }
+        return outcome.released
     }
 
     /// How often a serving hub looks for quarantined ops to release.

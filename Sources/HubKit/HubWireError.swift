@@ -30,6 +30,13 @@ public struct HubWireError: HTTPResponseError, Sendable, Equatable, CustomString
     }
     public var description: String { "\(wire.code.rawValue): \(wire.message)" }
 
+    /// A push that would put more of one laptop's ops in quarantine than the hub keeps (issue 14:
+    /// a wrong clock must not be a lever against the hub). `rate_limited`, retry `backoff`: the
+    /// laptop keeps its ops and retries; nothing of the batch was stored.
+    static func quarantineFull(limit: Int) -> HubWireError {
+        HubWireError(.rateLimited, "The hub already holds \(limit) of this laptop's changes in quarantine because they were stamped far ahead of its clock; nothing of this batch was stored. Set this laptop's clock right (timedatectl) and ask the hub admin to release the held changes (missionhub quarantine release); the laptop keeps everything and retries.")
+    }
+
     /// A codec failure of a request body: `malformed` naming the codec code and offset.
     static func malformed(_ error: CodecError) -> HubWireError {
         HubWireError(.malformed, "The request body could not be decoded (\(error.code.rawValue) at byte \(error.offset)); fieldnode must be fixed.")

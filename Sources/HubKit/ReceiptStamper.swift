@@ -9,23 +9,20 @@ import SyncProtocol
 /// no `hub.receivedAt` yet. So a push whose stamp was lost (crash between the push's commit and
 /// the stamp) is stamped when the node sends the batch again, and a repeated batch stamps
 /// nothing twice. A report whose creation was quarantined (clock far ahead) is stamped when it
-/// is released: a push that released quarantined ops sweeps every unstamped report.
+/// is released: the release names the entities it touched (`ApplyOutcome.releasedEntities`),
+/// and only those are looked at — never every report (at 108k reports that sweep took 9.8 s).
 enum ReceiptStamper {
     static let collection = "report"
     static let field = "hub.receivedAt"
 
     /// Stamps as described; returns how many reports were stamped. Blocking.
     @discardableResult
-    static func stamp(store: Store, batch ops: [Op], sweep: Bool, now: UInt64) throws -> Int {
+    static func stamp(store: Store, batch ops: [Op], released: [EntityRef] = [], now: UInt64) throws -> Int {
         var candidates = Set(ops.compactMap { op -> String? in
             guard op.collection == collection, case .exist = op.action else { return nil }
             return op.entity
         })
-        if sweep {
-            for document in try store.documents(collection) where document.exists && document.fields[field] == nil {
-                candidates.insert(document.entity)
-            }
-        }
+        for entity in released where entity.collection == collection { candidates.insert(entity.entity) }
         guard !candidates.isEmpty else { return 0 }
         return try store.write { tx in
             var stamped = 0

@@ -133,8 +133,9 @@ final class SyncCluster {
 
     /// `fieldnode init` a new node named `name`, enrolled at `hubURL` (or `at`, e.g. a proxy)
     /// unless `enroll` is false.
-    func addNode(_ name: String, enroll: Bool = true, at url: String? = nil) async throws -> SyncNode {
-        let created = SyncNode(name: name, dataDir: directory + "/node-" + name)
+    func addNode(_ name: String, enroll: Bool = true, at url: String? = nil,
+                 environment: [String: String] = [:]) async throws -> SyncNode {
+        let created = SyncNode(name: name, dataDir: directory + "/node-" + name, environment: environment)
         let initialised = try await node(created, ["init", "--mission", mission, "--node-name", name])
         guard initialised.succeeded else { throw ProcessTestError("fieldnode init failed: \(initialised)") }
         if enroll { try await self.enroll(created, at: url ?? hubURL) }
@@ -165,7 +166,7 @@ final class SyncCluster {
 
     /// `fieldnode --data-dir NODE ARGS`.
     func node(_ node: SyncNode, _ arguments: [String], timeout: Double = 30) async throws -> SyncOutcome {
-        try await SyncProcess.run(fieldnode, ["--data-dir", node.dataDir] + arguments, timeout: timeout)
+        try await SyncProcess.run(fieldnode, ["--data-dir", node.dataDir] + arguments, timeout: timeout, environment: node.environment)
     }
 
     /// `fieldnode sync --json`.
@@ -243,5 +244,7 @@ final class SyncCluster {
 struct SyncNode: Sendable, Hashable {
     let name: String
     let dataDir: String
+    /// Extra environment for its commands (debug test hooks such as FIELDNODE_TEST_CLOCK_OFFSET_MS).
+    var environment: [String: String] = [:]
     var storePath: String { dataDir + "/node.sqlite" }
 }

@@ -32,7 +32,8 @@ enum SyncProcess {
     /// Starts `binary ARGS` with stdin from /dev/null and stdout and stderr appended to the
     /// given files. Call it from a `blocking` thread (NodeProcessSupport.swift), so that the child
     /// starts with no signal blocked.
-    static func launch(_ binary: String, _ arguments: [String], stdout: String, stderr: String) throws -> Process {
+    static func launch(_ binary: String, _ arguments: [String], stdout: String, stderr: String,
+                       environment: [String: String] = [:]) throws -> Process {
         for path in [stdout, stderr] where !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
                 throw ProcessTestError("cannot create \(path)")
@@ -41,6 +42,9 @@ enum SyncProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, extra in extra }
+        }
         process.standardInput = FileHandle.nullDevice
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: stdout))
         let err = stdout == stderr ? out : try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))
@@ -57,7 +61,8 @@ enum SyncProcess {
     }
 
     /// Runs `binary ARGS` to completion (at most `timeout` seconds) and collects its output.
-    static func run(_ binary: String, _ arguments: [String], timeout: Double = 30) async throws -> SyncOutcome {
+    static func run(_ binary: String, _ arguments: [String], timeout: Double = 30,
+                    environment: [String: String] = [:]) async throws -> SyncOutcome {
         try await blocking {
             let base = NSTemporaryDirectory() + "fieldsync-e2e-run-" + UUID().uuidString
             let outPath = base + ".out", errPath = base + ".err"
@@ -65,7 +70,7 @@ enum SyncProcess {
                 try? FileManager.default.removeItem(atPath: outPath)  // best effort: a leftover temp file is harmless
                 try? FileManager.default.removeItem(atPath: errPath)
             }
-            let process = try launch(binary, arguments, stdout: outPath, stderr: errPath)
+            let process = try launch(binary, arguments, stdout: outPath, stderr: errPath, environment: environment)
             let finished = waitForExit(process, seconds: timeout)
             let command = ([URL(fileURLWithPath: binary).lastPathComponent] + arguments).joined(separator: " ")
             return SyncOutcome(command: command, status: process.terminationStatus,
