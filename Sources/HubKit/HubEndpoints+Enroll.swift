@@ -42,7 +42,8 @@ extension HubEndpoints {
         guard let object = value.objectValue else {
             throw HubWireError(.malformed, "The enrollment request must be a JSON object; fieldnode must be fixed.")
         }
-        for key in object.keys where !["token", "nodeId", "publicKey", "label"].contains(key) {
+        // Matched by UTF-8 bytes: String `==` on a hostile name is quadratic (issue 14).
+        for key in object.keys where !["token", "nodeId", "publicKey", "label"].containsUTF8(key) {
             throw HubWireError(.malformed, "The enrollment request has an unknown member \"\(key)\"; fieldnode must be fixed.")
         }
         guard let token = object["token"]?.stringValue, !token.isEmpty, token.utf8.count <= 128 else {
