@@ -54,7 +54,7 @@ extension HubEndpoints {
             throw HubWireError(.malformed, "The enrollment request needs \"nodeId\": 32 lowercase hex digits.")
         }
         guard let keyText = object["publicKey"]?.stringValue, RequestAuthenticator.isLowerHex(keyText, count: 64),
-              let key = Hex.decode(keyText), (try? Ed25519.PublicKey(rawRepresentation: key)) != nil else {
+              let key = Hex.decode(keyText), (try? Ed25519.PublicKey(rawRepresentation: key))?.isAcceptableDeviceKey == true else {
             throw HubWireError(.malformed, "The enrollment request needs \"publicKey\": a raw Ed25519 public key as 64 lowercase hex digits.")
         }
         if let label = object["label"], !(label.stringValue.map { $0.utf8.count <= 64 } ?? false) {
