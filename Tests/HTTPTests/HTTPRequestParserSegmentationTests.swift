@@ -56,6 +56,24 @@ import Toolkit
         }
     }
 
+    @Test func randomInputsFromHTTPFragmentsGetOneOutcomeWholeAndByteByByte() {
+        let seed = testSeed("randomInputsFromHTTPFragmentsGetOneOutcomeWholeAndByteByByte")
+        var generator = SeededGenerator(seed: seed)
+        let fragments = ["GET", "POST", " ", "/", "/a", "HTTP/1.1", "HTTP/1.0", "\r\n", "\n", "\r", "Host: h", ":", "\t",
+                         "Content-Length: 3", "Content-Length: 99", "Transfer-Encoding: chunked", "Expect: 100-continue",
+                         "Connection: close", "X: ", "aaaaaaaaaaaa", "0", "3", "abc", ";e", "ffffffffffffffff"]
+        let limits = HTTPLimits(maxRequestLineBytes: 24, maxHeaderBytes: 48, maxHeaderCount: 3, maxBodyBytes: 8,
+                                maxChunkLineBytes: 10)
+        for _ in 0..<5_000 {
+            var text = Bool.random(using: &generator) ? "POST / HTTP/1.1\r\nHost: h\r\n" : ""
+            for _ in 0..<Int.random(in: 1...14, using: &generator) { text += fragments.randomElement(using: &generator)! }
+            let bytes = Array(text.utf8)
+            let whole = Self.outcome([bytes[...]], limits: limits)
+            let byteByByte = Self.outcome(bytes.indices.map { bytes[$0...$0] }, limits: limits)
+            #expect(byteByByte == whole, "\(text.debugDescription): whole \(whole), byte by byte \(byteByByte); HTTP_SEED=\(seed)")
+        }
+    }
+
     @Test func theCorpusHoldsEveryKindOfInput() {
         // Guards the test above against a corpus that lost its cases.
         let outcomes = ParserCorpus.all.map { Self.outcome([$0.bytes[...]], limits: $0.limits) }
