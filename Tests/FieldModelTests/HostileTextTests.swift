@@ -27,7 +27,7 @@ import TestSupport
     enum Place: String, CaseIterable, Sendable { case rootKey, victimKey, channel, need, nationality }
 
     @Test(arguments: Place.allCases)
-    func aHugeClusterIsRefusedInLinearTime(_ place: Place) throws {
+    func aHugeClusterIsRefusedInLinearTime(_ place: Place) async throws {
         let cluster = HostileText.cluster(marks: Self.marks)
         let hostile = Self.report(place, cluster), plain = Self.report(place, HostileText.plain(matching: cluster))
         #expect(hostile.count == plain.count)
@@ -36,7 +36,7 @@ import TestSupport
             return
         }
         #expect(error.code == .invalid)
-        let result = LinearTime.check(hostile: { _ = Intake.parse(hostile, now: Sample.now) },
+        let result = await LinearTime.check(hostile: { _ = Intake.parse(hostile, now: Sample.now) },
                                       plain: { _ = Intake.parse(plain, now: Sample.now) })
         print("Intake.parse, cluster at \(place): \(result)")
         #expect(result.isLinear, "\(place): \(result)")

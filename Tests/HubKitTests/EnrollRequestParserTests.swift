@@ -40,7 +40,7 @@ import TestSupport
         #expect(key == good)
     }
 
-    @Test func aHugeClusterMemberNameIsRefusedInLinearTime() throws {
+    @Test func aHugeClusterMemberNameIsRefusedInLinearTime() async throws {
         let cluster = HostileText.cluster(marks: 20_000)
         let hostile = Self.body(extraMember: cluster), plain = Self.body(extraMember: HostileText.plain(matching: cluster))
         #expect(hostile.count == plain.count)
@@ -52,10 +52,29 @@ import TestSupport
             // Compared by bytes: a String comparison of the message would itself be quadratic.
             #expect(error.wire.message.utf8.starts(with: "The enrollment request has an unknown member \"a\u{301}".utf8))
         }
-        let result = LinearTime.check(hostile: { _ = try? HubEndpoints.enrollment(hostile) },
+        let result = await LinearTime.check(hostile: { _ = try? HubEndpoints.enrollment(hostile) },
                                       plain: { _ = try? HubEndpoints.enrollment(plain) })
         print("HubEndpoints.enrollment, cluster member: \(result)")
         #expect(result.isLinear, "\(result)")
+    }
+
+    @Test func aSmallGzippedEnrollmentWithAHugeClusterCostsLinearTime() async throws {
+        // The attack of issue 14: a few hundred gzipped bytes, unauthenticated, inflating to a
+        // 128 KB member name.
+        let cluster = HostileText.cluster(marks: 64_000)
+        let hostile = ContentCoding.gzip(Self.body(extraMember: cluster))
+        let plain = ContentCoding.gzip(Self.body(extraMember: HostileText.plain(matching: cluster)))
+        #expect(hostile.count < 1024)
+        try await TestHub.with { hub in
+            let headers = [("FS-Protocol", "1"), ("Content-Encoding", "gzip")]
+            let first = try await hub.request("POST", "/v1/enroll", headers: headers, body: hostile)
+            #expect(first.status == 400)
+            let result = await LinearTime.check(
+                hostile: { _ = try? await hub.request("POST", "/v1/enroll", headers: headers, body: hostile) },
+                plain: { _ = try? await hub.request("POST", "/v1/enroll", headers: headers, body: plain) })
+            print("POST /v1/enroll, \(hostile.count) gzipped bytes, 128 KB cluster member: \(result)")
+            #expect(result.isLinear, "\(result)")
+        }
     }
 
     @Test func theUnknownMemberIsNamed() {

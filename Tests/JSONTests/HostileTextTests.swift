@@ -13,34 +13,34 @@ import TestSupport
         Array("{\"\(key)\":1,\"\(key)b\":2,\"mission\":\"x\"}".utf8)
     }
 
-    static func expectLinear(_ what: String, hostile: @escaping () -> Void, plain: @escaping () -> Void,
-                             sourceLocation: SourceLocation = #_sourceLocation) {
-        let result = LinearTime.check(hostile: hostile, plain: plain)
+    static func expectLinear(_ what: String, hostile: () -> Void, plain: () -> Void,
+                             sourceLocation: SourceLocation = #_sourceLocation) async {
+        let result = await LinearTime.check(hostile: hostile, plain: plain)
         print("\(what): \(result)")
         #expect(result.isLinear, "\(what): \(result)", sourceLocation: sourceLocation)
     }
 
-    @Test func aHugeClusterKeyParsesInLinearTime() throws {
+    @Test func aHugeClusterKeyParsesInLinearTime() async throws {
         let cluster = HostileText.cluster(marks: Self.marks)
         let hostile = Self.document(key: cluster), plain = Self.document(key: HostileText.plain(matching: cluster))
         #expect(hostile.count == plain.count)
         let parsed = try JSON.parse(hostile)
         #expect(parsed.objectValue?.count == 3)
         #expect(parsed[cluster] == .int(1))
-        Self.expectLinear("JSON.parse, cluster key", hostile: { _ = try? JSON.parse(hostile) },
+        await Self.expectLinear("JSON.parse, cluster key", hostile: { _ = try? JSON.parse(hostile) },
                           plain: { _ = try? JSON.parse(plain) })
     }
 
-    @Test func aHugeClusterStringValueParsesInLinearTime() throws {
+    @Test func aHugeClusterStringValueParsesInLinearTime() async throws {
         let cluster = HostileText.cluster(marks: Self.marks)
         let make = { (text: String) in Array("{\"narrative\":\"\(text)\",\"b\":[\"\(text)\"]}".utf8) }
         let hostile = make(cluster), plain = make(HostileText.plain(matching: cluster))
         #expect(try JSON.parse(hostile)["narrative"]?.stringValue?.utf8.count == cluster.utf8.count)
-        Self.expectLinear("JSON.parse, cluster value", hostile: { _ = try? JSON.parse(hostile) },
+        await Self.expectLinear("JSON.parse, cluster value", hostile: { _ = try? JSON.parse(hostile) },
                           plain: { _ = try? JSON.parse(plain) })
     }
 
-    @Test func lookupsEqualityHashingAndSortedOutputAreLinear() throws {
+    @Test func lookupsEqualityHashingAndSortedOutputAreLinear() async throws {
         let cluster = HostileText.cluster(marks: Self.marks)
         let plainText = HostileText.plain(matching: cluster)
         let hostile = try JSON.parse(Self.document(key: cluster)), hostileCopy = try JSON.parse(Self.document(key: cluster))
@@ -50,7 +50,7 @@ import TestSupport
             _ = Set([a, b, .string(key)]).count
             _ = JSON.encodeBytes(a, sortedKeys: true)
         }
-        Self.expectLinear("JSONValue ==, hash, lookup, sorted encode",
+        await Self.expectLinear("JSONValue ==, hash, lookup, sorted encode",
                           hostile: { work(hostile, hostileCopy, cluster) }, plain: { work(plain, plainCopy, plainText) })
     }
 

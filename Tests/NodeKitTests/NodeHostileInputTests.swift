@@ -20,7 +20,7 @@ import TestSupport
     }
 
     @Test(arguments: Place.allCases)
-    func reportAddIsLinearInAHugeCluster(_ place: Place) throws {
+    func reportAddIsLinearInAHugeCluster(_ place: Place) async throws {
         let node = try TestNode()
         try node.initialise()
         // The narrative limit is 20 000 scalars; the plain twin uses precomposed "é" (2 bytes, 1 scalar).
@@ -30,7 +30,7 @@ import TestSupport
         let plain = try node.file("plain.json", Self.document(place, plainText))
         let first = node.run(["report", "add", "--json", hostile])
         #expect(first.status == (place == .narrative ? 0 : 1), "\(first.stderr.prefix(200))")
-        let result = LinearTime.check(hostile: { node.run(["report", "add", "--json", hostile]) },
+        let result = await LinearTime.check(hostile: { node.run(["report", "add", "--json", hostile]) },
                                       plain: { node.run(["report", "add", "--json", plain]) })
         print("fieldnode report add, cluster as \(place): \(result)")
         #expect(result.isLinear, "\(place): \(result)")

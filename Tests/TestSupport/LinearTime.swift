@@ -47,14 +47,14 @@ public enum LinearTime {
     /// stopping as soon as one run is within `factor` × plain + `slack`. A quadratic `hostile`
     /// thus fails after one slow run instead of three.
     public static func check(factor: Int = 20, slack: Duration = .milliseconds(50),
-                             hostile: () -> Void, plain: () -> Void) -> Result {
+                             hostile: () async -> Void, plain: () async -> Void) async -> Result {
         let clock = ContinuousClock()
         var plainTime = Duration.seconds(3600)
-        for _ in 0..<5 { plainTime = min(plainTime, clock.measure(plain)) }
+        for _ in 0..<5 { plainTime = min(plainTime, await clock.measure { await plain() }) }
         let bound = plainTime * factor + slack
         var hostileTime = Duration.seconds(3600)
         for _ in 0..<3 {
-            hostileTime = min(hostileTime, clock.measure(hostile))
+            hostileTime = min(hostileTime, await clock.measure { await hostile() })
             if hostileTime <= bound { break }
         }
         return Result(hostile: hostileTime, plain: plainTime, bound: bound)
