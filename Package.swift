@@ -63,21 +63,21 @@ let package = Package(
                           dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "SyncClient", "SyncProtocol", "JSON", "Zlib"],
                           swiftSettings: strict),
 
-        // Shared by the test targets: a misbehaving network, the vector parser (not shipped in any product).
+        // Shared test helpers: a misbehaving network, the vector parser, linear-time checks (not shipped in any product).
         .target(name: "TestSupport", dependencies: ["SyncProtocol"], path: "Tests/TestSupport", swiftSettings: strict),
 
         // Tests (Swift Testing).
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
         .testTarget(name: "WrapperTests", dependencies: ["Crypto", "Zlib", "Curl", "Toolkit"], swiftSettings: strict),
-        .testTarget(name: "JSONTests", dependencies: ["JSON", "Toolkit"], swiftSettings: strict),
-        .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON", "Toolkit"],
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "Toolkit", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON", "Toolkit", "TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "SyncEngineTests", dependencies: ["TestSupport", "SyncEngine", "SyncProtocol", "SQLite", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Toolkit"], swiftSettings: strict),
-        .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "JSON", "SQLite", "Toolkit"],
+        .testTarget(name: "NodeKitTests", dependencies: ["TestSupport", "NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),
-        .testTarget(name: "HubKitTests", dependencies: ["HubKit", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
+        .testTarget(name: "HubKitTests", dependencies: ["TestSupport", "HubKit", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),
         .testTarget(name: "SyncClientTests", dependencies: ["TestSupport", "SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP", "Crypto", "JSON", "Zlib"],
                     swiftSettings: strict),

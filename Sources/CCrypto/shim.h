@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/core_names.h>
 #include <openssl/params.h>
+#include <openssl/bn.h>
 
 /* EVP_CIPHER_CTX_ctrl and friends take void*; typed shims keep Swift free of casts. */
 static inline int fs_evp_gcm_set_ivlen(EVP_CIPHER_CTX *c, int len) {

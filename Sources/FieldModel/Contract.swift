@@ -1,3 +1,5 @@
+import JSON
+
 /// The shape of the intake contract in one place: which fields each object allows, in
 /// contract order, and the limits. Validation, the canonical JSON, the per-field paths and the
 /// JSON Schema (`Protocols/report-intake.schema.json`, kept in step by the fixture tests) all
@@ -64,9 +66,10 @@ extension Intake {
         }
     }
 
-    /// True for a nationality value: three capital letters (`^[A-Z]{3}$`) or `unknown`.
+    /// True for a nationality value: three capital letters (`^[A-Z]{3}$`) or `unknown`
+    /// (matched by bytes: the text is untrusted).
     public static func isNationality(_ text: String) -> Bool {
-        text == "unknown" || (text.utf8.count == 3 && text.utf8.allSatisfy(isUpper))
+        text.utf8Equals("unknown") || (text.utf8.count == 3 && text.utf8.allSatisfy(isUpper))
     }
 
     private static func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }

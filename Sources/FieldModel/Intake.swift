@@ -207,7 +207,7 @@ extension IntakeValidator {
         var nationality: ReportIntake.Nationality?
         if let text = rawString(object, "nationality", path, hint: "give the ISO 3166 alpha-3 code, e.g. FRA; " + ageHint) {
             if Intake.isNationality(text) {
-                nationality = text == "unknown" ? .unknown : .country(text)
+                nationality = text.utf8Equals("unknown") ? .unknown : .country(text)
             } else {
                 fail(.badFormat, Self.join(path, "nationality"), "\(quoted(text)) is not an ISO 3166 alpha-3 code "
                      + "(three capital letters, e.g. FRA) or unknown")

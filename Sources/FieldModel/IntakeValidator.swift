@@ -38,7 +38,8 @@ struct IntakeValidator {
         return nil
     }
 
-    /// Opens an object: checks its type and reports every unknown field by name.
+    /// Opens an object: checks its type and reports every unknown field by name. Names are
+    /// matched by UTF-8 bytes (`containsUTF8`): String `==` on a hostile name is quadratic.
     /// `hint` nil means optional.
     mutating func object(_ value: JSONValue?, _ path: String, fields: [String], hint: String?) -> JSONObject? {
         guard let value else { return missing(path, hint) }
@@ -47,7 +48,7 @@ struct IntakeValidator {
             return nil
         }
         let allowed = fields.joined(separator: ", ")
-        for key in object.keys where !fields.contains(key) {
+        for key in object.keys where !fields.containsUTF8(key) {
             fail(.unknownField, Self.join(path, key), "unknown field; allowed fields are \(allowed)")
         }
         return object
@@ -103,7 +104,7 @@ struct IntakeValidator {
     }
 
     mutating func enumValue<E: WireEnum>(_ text: String, _ path: String) -> E? {
-        if let value = E(rawValue: text) { return value }
+        if let value = E(wire: text) { return value }
         fail(.notInEnumeration, path, "\(quoted(text)) is not one of \(E.wireList)")
         return nil
     }

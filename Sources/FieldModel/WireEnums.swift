@@ -1,3 +1,5 @@
+import JSON
+
 /// The closed vocabularies of the report intake contract (DESIGN.md "Data: the report").
 ///
 /// Invariants:
@@ -5,6 +7,9 @@
 ///    `Protocols/report-intake.schema.json` lists the same strings in the same order.
 /// 2. `allCases` is in contract order; error messages and prompts list values in that order.
 /// 3. Every case has a short human `label` for interactive prompts; labels are never parsed.
+/// 4. Untrusted text is read with `init(wire:)`, which matches UTF-8 bytes in linear time; the
+///    synthesised `init(rawValue:)` compares Strings canonically, quadratic in the length of one
+///    grapheme cluster (issue 14).
 
 /// A closed set of wire strings with a human label per value.
 public protocol WireEnum: RawRepresentable, CaseIterable, Sendable, Hashable
@@ -16,6 +21,13 @@ where RawValue == String, AllCases == [Self] {
 extension WireEnum {
     /// The wire strings in contract order, joined for messages: `a, b, c`.
     static var wireList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The case whose wire string has exactly the UTF-8 bytes of `text`; nil for any other text
+    /// (invariant 4).
+    public init?(wire text: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.utf8Equals(text) }) else { return nil }
+        self = match
+    }
 }
 
 /// How the report reached the mission.

@@ -10,13 +10,18 @@
 ///    so a client trickling one byte at a time cannot make parsing quadratic.
 /// 3. A limit is enforced as soon as the buffered bytes prove it breached: a line with no LF
 ///    after `limit + 1` bytes fails at once, without waiting for the rest.
-/// 4. Line endings in the head, in chunk-size lines and in trailers are exactly CRLF. A bare LF
+/// 4. The outcome (the requests delivered, then the error if any) depends only on the bytes,
+///    never on how TCP split them: every check is made at the byte that decides it, in byte
+///    order, so a whole input gets the verdict a byte-at-a-time feed gets (a line over its limit
+///    is too long even when a bare LF ends it). Only `sendContinue` depends on the split: it is
+///    left out when body bytes already arrived.
+/// 5. Line endings in the head, in chunk-size lines and in trailers are exactly CRLF. A bare LF
 ///    (or a CR not followed by LF) is a 400: RFC 9112 §2.2 allows leniency but does not require
 ///    it, and accepting what a proxy in front might frame differently invites request smuggling.
-/// 5. Up to `maxLeadingEmptyLines` empty lines before a request line are ignored (RFC 9112 §2.2).
-/// 6. Once `next()` returns `.error`, the parser stays failed and returns that error again; the
+/// 6. Up to `maxLeadingEmptyLines` empty lines before a request line are ignored (RFC 9112 §2.2).
+/// 7. Once `next()` returns `.error`, the parser stays failed and returns that error again; the
 ///    connection must answer it with `Connection: close` and close.
-/// 7. Framing (RFC 9112 §6): Transfer-Encoding and Content-Length together are a 400; only the
+/// 8. Framing (RFC 9112 §6): Transfer-Encoding and Content-Length together are a 400; only the
 ///    exact coding `chunked` is decoded; Content-Length is digits only and every copy must agree;
 ///    POST, PUT and PATCH without either are a 411; other methods without either have no body.
 public struct HTTPRequestParser: Sendable {
@@ -63,7 +68,7 @@ public struct HTTPRequestParser: Sendable {
         case bareLineFeed
     }
 
-    /// Empty lines tolerated before a request line (invariant 5).
+    /// Empty lines tolerated before a request line (invariant 6).
     static let maxLeadingEmptyLines = 4
 
     /// The limits this parser enforces.
@@ -204,7 +209,7 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
-    /// Validates the head and picks the body framing (invariant 7).
+    /// Validates the head and picks the body framing (invariant 8).
     private mutating func finishHead() -> Action? {
         switch validateHead() {
         case .failure(let error):
@@ -290,17 +295,23 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Finds the next CRLF-terminated line; its content (CRLF excluded) may be at most `limit`.
+    ///
+    /// The verdict is the one a byte-at-a-time feed would give (invariants 3, 4): more than
+    /// `limit + 1` bytes before the LF is `.tooLong` whether or not the LF has arrived, and is
+    /// checked before the line ending, since a trickled line fails at byte `limit + 2` before
+    /// its LF is ever seen.
     mutating func takeLine(limit: Int) -> LineResult {
         guard let lf = buffer[scan...].firstIndex(of: HTTPSyntax.lf) else {
             scan = buffer.count
             // More than `limit` content bytes plus a possible trailing CR, and still no LF.
             return buffer.count - start > limit + 1 ? .tooLong : .needMore
         }
+        guard lf - start <= limit + 1 else { return .tooLong }
         guard lf > start, buffer[lf - 1] == HTTPSyntax.cr else { return .bareLineFeed }
         let line = buffer[start..<(lf - 1)]
         start = lf + 1
         scan = start
-        return line.count > limit ? .tooLong : .line(line)
+        return .line(line)
     }
 
     /// Hands out the finished request and resets for the next one.

@@ -52,7 +52,8 @@ extension HubEndpoints {
         guard let object = value.objectValue else {
             throw HubWireError(.malformed, "The enrollment request must be a JSON object; fieldnode must be fixed.")
         }
-        for key in object.keys where !["token", "nodeId", "publicKey", "label"].contains(key) {
+        // Matched by UTF-8 bytes: String `==` on a hostile name is quadratic (issue 14).
+        for key in object.keys where !["token", "nodeId", "publicKey", "label"].containsUTF8(key) {
             throw HubWireError(.malformed, "The enrollment request has an unknown member \"\(key)\"; fieldnode must be fixed.")
         }
         guard let token = object["token"]?.stringValue, !token.isEmpty, token.utf8.count <= 128 else {
@@ -63,8 +64,8 @@ extension HubEndpoints {
             throw HubWireError(.malformed, "The enrollment request needs \"nodeId\": 32 lowercase hex digits.")
         }
         guard let keyText = object["publicKey"]?.stringValue, RequestAuthenticator.isLowerHex(keyText, count: 64),
-              let key = Hex.decode(keyText), (try? Ed25519.PublicKey(rawRepresentation: key)) != nil else {
-            throw HubWireError(.malformed, "The enrollment request needs \"publicKey\": a raw Ed25519 public key as 64 lowercase hex digits.")
+              let key = Hex.decode(keyText), (try? Ed25519.PublicKey(rawRepresentation: key))?.isAcceptableDeviceKey == true else {
+            throw HubWireError(.malformed, "The enrollment request needs \"publicKey\": a raw Ed25519 public key as 64 lowercase hex digits, a valid point of prime order (weak and small-order keys are refused).")
         }
         if let label = object["label"], !(label.stringValue.map { $0.utf8.count <= 64 } ?? false) {
             throw HubWireError(.malformed, "The enrollment \"label\" must be a string of at most 64 bytes.")

@@ -3,7 +3,8 @@
 ///
 /// Parsing accepts exactly RFC 8259 in strict UTF-8, with one leniency: a UTF-8 byte order mark
 /// at the very start is skipped (files saved by Windows editors). It refuses duplicate keys
-/// (including keys equal once unescaped, or canonically equivalent as Swift Strings), comments,
+/// (keys with the same UTF-8 bytes once unescaped; canonically equivalent spellings such as
+/// precomposed `é` and `e` + U+0301 are different keys, see `UTF8Key`), comments,
 /// trailing commas, single quotes, NaN/Infinity, leading zeros, lone surrogate escapes, raw
 /// control characters in strings, anything but whitespace after the value, empty input, and input
 /// beyond `JSONLimits`. Numbers with no fraction or exponent that fit in Int64 become `.int`

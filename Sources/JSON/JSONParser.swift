@@ -12,8 +12,9 @@
 /// 4. `limits.maxBytes` is checked before any byte is read; nesting is held on an explicit stack,
 ///    so no input can overflow the call stack, and never grows past `limits.maxDepth`.
 /// 5. Object keys are checked for duplicates as they are read (the error points at the second
-///    occurrence's opening quote). Keys are Swift Strings, so keys that are canonically
-///    equivalent (precomposed `é` and `e` + U+0301) count as the same key.
+///    occurrence's opening quote). Keys compare by their UTF-8 bytes once unescaped (`UTF8Key`,
+///    linear in the bytes whatever the text), so canonically equivalent keys (precomposed `é`
+///    and `e` + U+0301) are two keys, as RFC 8259 §8.3 compares them.
 /// 6. The first error in reading order is reported; a non-ASCII byte where the grammar expects
 ///    something else is reported as `invalidUTF8` if it does not start a valid character.
 struct JSONParser {

@@ -16,7 +16,8 @@
 ///
 /// Invariants:
 /// 1. The hub sends it only after the transaction that stored the pushed ops has committed.
-/// 2. `decode` refuses every ack that breaks a rule above.
+/// 2. `decode` refuses every ack that breaks a rule above (`badValue`), with checked
+///    arithmetic: nothing wraps or traps, so contiguous = 2^64 - 1 admits no gap.
 public struct PushAck: Sendable, Equatable {
     public static let kind: UInt8 = 0x41
     public static let version: UInt8 = 0x01
@@ -75,7 +76,9 @@ public struct PushAck: Sendable, Equatable {
             for i in 0..<gapCount {
                 let gapAt = r.offset
                 let lo = try r.uvarint(), hi = try r.uvarint()
-                let startOK = i == 0 ? lo == contiguous &+ 1 : lo > floor &+ 1
+                // floor + 1 overflows only for contiguous = 2^64 - 1, after which no gap can be.
+                let (next, overflow) = floor.addingReportingOverflow(1)
+                let startOK = !overflow && (i == 0 ? lo == next : lo > next)
                 guard startOK, lo <= hi, hi < highest else {
                     throw CodecError(.badValue, at: gapAt, "gap \(lo)…\(hi) breaks the gap rules")
                 }
@@ -121,7 +124,7 @@ public struct OriginAck: Sendable, Equatable {
         var merged: [ClosedRange<UInt64>] = []
         for r in stored.filter({ $0.upperBound >= 1 }).map({ max(1, $0.lowerBound)...$0.upperBound })
             .sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = merged.last, r.lowerBound <= last.upperBound &+ 1 {
+            if let last = merged.last, last.upperBound == .max || r.lowerBound <= last.upperBound + 1 {
                 merged[merged.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound)
             } else {
                 merged.append(r)
@@ -131,7 +134,8 @@ public struct OriginAck: Sendable, Equatable {
         var next: UInt64 = 1
         for r in merged {
             if r.lowerBound > next { gaps.append(next...(r.lowerBound - 1)) }
-            next = r.upperBound &+ 1
+            guard r.upperBound < .max else { break }  // the last range: nothing lies above it
+            next = r.upperBound + 1
         }
         let contiguous = merged.first.map { $0.lowerBound == 1 ? $0.upperBound : 0 } ?? 0
         self.init(origin: origin, contiguousSeq: contiguous, highestSeq: merged.last?.upperBound ?? 0,

@@ -67,6 +67,17 @@ import Testing
              code: .requestLineTooLong, status: 414, limits: small),
         Case(name: "request line too long, no LF yet", text: "GET /\(String(repeating: "a", count: 40))",
              code: .requestLineTooLong, status: 414, limits: small),
+        // A line over its limit is too long even when a bare LF ends it: a trickled line fails at
+        // byte limit + 2, before its LF arrives, so a whole one must fail the same way.
+        Case(name: "request line too long, ended by a bare LF", text: "GET /\(String(repeating: "a", count: 30)) HTTP/1.1\n",
+             code: .requestLineTooLong, status: 414, limits: small),
+        Case(name: "header line too long, ended by a bare LF", text: "GET / HTTP/1.1\r\nX-A: \(String(repeating: "v", count: 60))\n\r\n",
+             code: .headersTooLarge, status: 431, limits: small),
+        Case(name: "chunk line too long, ended by a bare LF",
+             text: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n1;\(String(repeating: "e", count: 20))\n",
+             code: .invalidChunkSize, status: 400, limits: small),
+        Case(name: "request line at the limit, ended by a bare LF", text: "GET /\(String(repeating: "a", count: 18)) HTTP/1.1\n",
+             code: .bareLineFeed, status: 400, limits: small),
         Case(name: "headers too large", text: "GET / HTTP/1.1\r\n\(host)X-A: \(String(repeating: "v", count: 60))\r\n\r\n",
              code: .headersTooLarge, status: 431, limits: small),
         Case(name: "too many headers", text: "GET / HTTP/1.1\r\n\(host)A: 1\r\nB: 2\r\nC: 3\r\n\r\n",

@@ -77,19 +77,26 @@ import Testing
         #expect(parser.isIdle)
     }
 
+    static let keepAliveCases: [(String, Bool)] = [
+        ("GET / HTTP/1.1\r\nHost: h\r\n\r\n", true),
+        ("GET / HTTP/1.1\r\nHost: h\r\nConnection: Close\r\n\r\n", false),
+        ("GET / HTTP/1.1\r\nHost: h\r\nConnection: foo, close\r\n\r\n", false),
+        ("GET / HTTP/1.0\r\n\r\n", false),
+        ("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", true),
+    ]
+
     @Test func keepAliveFollowsVersionAndConnectionHeader() throws {
-        let cases: [(String, Bool)] = [
-            ("GET / HTTP/1.1\r\nHost: h\r\n\r\n", true),
-            ("GET / HTTP/1.1\r\nHost: h\r\nConnection: Close\r\n\r\n", false),
-            ("GET / HTTP/1.1\r\nHost: h\r\nConnection: foo, close\r\n\r\n", false),
-            ("GET / HTTP/1.0\r\n\r\n", false),
-            ("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", true),
-        ]
-        for (text, expected) in cases {
+        for (text, expected) in Self.keepAliveCases {
             let request = try #require(requests(parse(text)).first, "\(text)")
             #expect(request.keepAlive == expected, "\(text)")
         }
     }
+
+    static let noContinueTexts = [
+        "POST /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
+        "GET /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n",
+        "POST /x HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nz",
+    ]
 
     @Test func expectContinueIsAnnouncedBeforeTheBodyOnly() throws {
         var parser = HTTPRequestParser()
@@ -103,11 +110,7 @@ import Testing
         }
         #expect(request.body == Array("abc".utf8))
         // Body already there: no 100 Continue. No body: none either. HTTP/1.0: Expect ignored.
-        for text in [
-            "POST /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
-            "GET /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n",
-            "POST /x HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nz",
-        ] {
+        for text in Self.noContinueTexts {
             let actions = parse(text)
             #expect(!actions.contains(.sendContinue), "\(text)")
             #expect(requests(actions).count == 1, "\(text)")

@@ -140,11 +140,11 @@ import Testing
             let token = try registry.issueToken(name: "field-1", lifetimeMilliseconds: 60_000, now: clock.now).token
             _ = try registry.redeem(tokenHash: EnrollmentToken.hash(token), nodeID: node.id, publicKey: node.key.publicKey.rawRepresentation, now: clock.now)
             _ = try store.apply(older.ops)
-            try ReceiptStamper.stamp(store: store, batch: older.ops, sweep: false, now: clock.now)
+            try ReceiptStamper.stamp(store: store, batch: older.ops, now: clock.now)
             clock.advance(milliseconds: 60_000)
             _ = try store.apply(newer.ops)
-            return [try ReceiptStamper.stamp(store: store, batch: newer.ops, sweep: false, now: clock.now),
-                    try ReceiptStamper.stamp(store: store, batch: newer.ops, sweep: true, now: clock.now + 1)]
+            return [try ReceiptStamper.stamp(store: store, batch: newer.ops, now: clock.now),
+                    try ReceiptStamper.stamp(store: store, batch: newer.ops, now: clock.now + 1)]
         }
         #expect(stamped == [1, 0])
 

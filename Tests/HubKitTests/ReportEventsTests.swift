@@ -35,7 +35,7 @@ import Testing
                 _ = try registry.redeem(tokenHash: EnrollmentToken.hash(token), nodeID: node.id,
                                         publicKey: node.key.publicKey.rawRepresentation, now: clock.now)
                 _ = try store.apply(ops)
-                try ReceiptStamper.stamp(store: store, batch: ops, sweep: false, now: clock.now)
+                try ReceiptStamper.stamp(store: store, batch: ops, now: clock.now)
                 return store
             }
         }

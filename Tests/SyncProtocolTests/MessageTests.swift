@@ -41,6 +41,19 @@ import Testing
         #expect(throws: CodecError(.unsorted, at: 24)) { try PushAck.decode(two) }
     }
 
+    @Test func pushAckAtTheTopOfTheSeqRangeNeverWraps() throws {
+        let top = UInt64.max
+        let acks = [
+            OriginAck(origin: node(1), contiguousSeq: top, highestSeq: top, gaps: [], quarantined: 0),
+            OriginAck(origin: node(2), contiguousSeq: top - 3, highestSeq: top, gaps: [(top - 2)...(top - 1)], quarantined: 1),
+            OriginAck(origin: node(3), stored: [5...top, 7...9, 1...2], quarantined: 0),
+        ]
+        #expect(acks[2] == OriginAck(origin: node(3), contiguousSeq: 2, highestSeq: top, gaps: [3...4], quarantined: 0))
+        let ack = PushAck(perOrigin: acks, hubTime: 1)
+        #expect(try PushAck.decode(ack.encode()) == ack)
+        #expect(acks[1].holds(top) && !acks[1].holds(top - 1) && acks[0].holds(top))
+    }
+
     @Test func pullMessagesRoundTrip() throws {
         let request = PullRequest(cursor: 1234, maxBytes: 65536)
         #expect(request.encode() == [0x51, 0x01, 0xD2, 0x09, 0x80, 0x80, 0x04])

@@ -20,6 +20,16 @@ enum VectorInvalidCases {
         }
     }
 
+    /// A push ack (hub time 0) with one entry for origin A: contiguous, highest, gap count,
+    /// the gaps' lo and hi, quarantined, each as a varint.
+    static func ack(_ numbers: [UInt64]) -> [UInt8] {
+        var w = ByteWriter()
+        for n in numbers { w.uvarint(n) }
+        return [0x41, 0x01, 0x00, 0x01] + nodeA.bytes + w.bytes
+    }
+
+    static let max = UInt64.max
+
     /// An op built from raw parts: version, origin A, seq 1, hlc 0, then `rest`.
     static func rawOp(_ rest: [UInt8]) -> [UInt8] { [0x01] + nodeA.bytes + [0x01] + [UInt8](repeating: 0, count: 8) + rest }
 
@@ -84,6 +94,19 @@ enum VectorInvalidCases {
             ("batch-dictionary-count-past-end", .batch, frame(payload: [0x7F]), .truncated),
             ("pushack-gap-not-after-contiguous", .pushAck, [0x41, 0x01, 0x00, 0x01] + nodeA.bytes + [3, 9, 1, 5, 5, 0], .badValue),
             ("pushack-bad-kind", .pushAck, [0x52, 0x01], .badTag),
+            // Numbers that contradict each other (spec §10.3): refused, never wrapped.
+            ("pushack-gap-after-max-contiguous", .pushAck, ack([max, max, 1, 0, 0, 0]), .badValue),
+            ("pushack-highest-below-contiguous", .pushAck, ack([5, 3, 0, 0]), .badValue),
+            ("pushack-highest-above-contiguous-without-gap", .pushAck, ack([3, 9, 0, 0]), .badValue),
+            ("pushack-gap-below-contiguous", .pushAck, ack([3, 9, 1, 2, 5, 0]), .badValue),
+            ("pushack-gap-reaching-highest", .pushAck, ack([3, 9, 1, 4, 9, 0]), .badValue),
+            ("pushack-gap-beyond-highest", .pushAck, ack([max - 2, max - 1, 1, max - 1, max, 0]), .badValue),
+            ("pushack-gap-reversed", .pushAck, ack([3, 9, 1, 4, 3, 0]), .badValue),
+            ("pushack-gaps-touching", .pushAck, ack([3, 20, 2, 4, 5, 6, 7, 0]), .badValue),
+            ("pushack-gaps-overlapping", .pushAck, ack([3, 20, 2, 4, 8, 6, 9, 0]), .badValue),
+            ("pushack-quarantined-beyond-int", .pushAck, ack([3, 3, 0, max]), .badValue),
+            ("pushack-contiguous-wider-than-64-bits", .pushAck,
+             [0x41, 0x01, 0x00, 0x01] + nodeA.bytes + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02], .badVarint),
             ("pullrequest-max-bytes-too-small", .pullRequest, [0x51, 0x01, 0x00, 0x10], .badValue),
             ("pullresponse-undefined-flag", .pullResponse, [0x52, 0x01, 0x04, 0x00], .badFlags),
             ("pullresponse-bad-frame", .pullResponse, [0x52, 0x01, 0x00, 0x00] + badChecksum, .badChecksum),
