@@ -54,7 +54,9 @@ extension HubEndpoints {
         }
         // Matched by UTF-8 bytes: String `==` on a hostile name is quadratic (issue 14).
         for key in object.keys where !["token", "nodeId", "publicKey", "label"].containsUTF8(key) {
-            throw HubWireError(.malformed, "The enrollment request has an unknown member \"\(key)\"; fieldnode must be fixed.")
+            // The name is quoted short: an error body must not echo 128 KB back.
+            let shown = key.utf8.count <= 64 ? key : String(decoding: key.utf8.prefix(64), as: UTF8.self) + "…"
+            throw HubWireError(.malformed, "The enrollment request has an unknown member \"\(shown)\"; fieldnode must be fixed.")
         }
         guard let token = object["token"]?.stringValue, !token.isEmpty, token.utf8.count <= 128 else {
             throw HubWireError(.malformed, "The enrollment request needs \"token\": the token from the hub admin.")
@@ -65,7 +67,7 @@ extension HubEndpoints {
         }
         guard let keyText = object["publicKey"]?.stringValue, RequestAuthenticator.isLowerHex(keyText, count: 64),
               let key = Hex.decode(keyText), (try? Ed25519.PublicKey(rawRepresentation: key))?.isAcceptableDeviceKey == true else {
-            throw HubWireError(.malformed, "The enrollment request needs \"publicKey\": a raw Ed25519 public key as 64 lowercase hex digits, a valid point of prime order (weak and small-order keys are refused).")
+            throw HubWireError(.malformed, "The enrollment request needs \"publicKey\": a raw Ed25519 public key as 64 lowercase hex digits, a valid curve point not of small order (weak keys are refused).")
         }
         if let label = object["label"], !(label.stringValue.map { $0.utf8.count <= 64 } ?? false) {
             throw HubWireError(.malformed, "The enrollment \"label\" must be a string of at most 64 bytes.")
