@@ -169,7 +169,7 @@ public actor SyncRunner {
         round.knownEpoch = start.state.epoch
         return SyncSession(nodeID: store.nodeID, pushAcked: start.state.pushAcked,
                            cursor: UInt64(max(0, start.state.pullCursor)), limits: adaptedLimits,
-                           acksVerified: start.state.acksVerified)
+                           acksVerified: start.state.acksVerified, heldAtHub: start.state.heldAtPeer)
     }
 
     /// Runs a blocking store call off the cooperative threads and feeds the result to `session`.

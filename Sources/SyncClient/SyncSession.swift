@@ -24,6 +24,8 @@ import SyncProtocol
 /// 6. When the acknowledgements are unverified (the hub started a new epoch, spec §13.7), the
 ///    round begins with an empty push (a probe): its ack says what the hub holds of our ops,
 ///    and the acknowledgement is set to it — backwards too — before anything else is sent.
+///    A round also probes while the hub holds some of our ops in quarantine, so the count the
+///    operator sees follows an admin's release even when there is nothing new to push.
 public struct SyncSession: Sendable {
     /// Batch and pull sizes.
     public struct Limits: Sendable, Equatable {
@@ -87,15 +89,19 @@ public struct SyncSession: Sendable {
 
     /// Whether `pushAcked` is known to hold at the hub (false: probe first, invariant 6).
     public let acksVerified: Bool
+    /// Probe first (invariant 6): acknowledgements unverified, or ops held in quarantine.
+    public let probeFirst: Bool
 
     /// A round for `nodeID`, whose store says ops up to `pushAcked` are acknowledged and whose
     /// pull cursor is `cursor`.
-    public init(nodeID: NodeID, pushAcked: UInt64, cursor: UInt64, limits: Limits = Limits(), acksVerified: Bool = true) {
+    public init(nodeID: NodeID, pushAcked: UInt64, cursor: UInt64, limits: Limits = Limits(), acksVerified: Bool = true,
+                heldAtHub: Int = 0) {
         self.nodeID = nodeID
         self.pushAcked = pushAcked
         self.cursor = cursor
         self.limits = limits
         self.acksVerified = acksVerified
+        probeFirst = !acksVerified || heldAtHub > 0
         summary.cursor = cursor
     }
 
@@ -107,7 +113,7 @@ public struct SyncSession: Sendable {
     /// Starts the round: push first.
     public mutating func start() -> Action {
         guard phase == .idle else { return outOfOrder("start") }
-        guard acksVerified else {
+        guard !probeFirst else {
             let frame = BatchCodec.encode([], compress: false)
             phase = .pushing(batch: [], frame: frame)
             return .sendPush(batch: [], frame: frame)

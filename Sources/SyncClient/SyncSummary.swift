@@ -21,8 +21,8 @@ public struct SyncSummary: Sendable, Equatable {
     /// Set when the hub acknowledged fewer of our ops than it had before (restored from a backup):
     /// the push cursor moved back to this sequence number and the lost ops were sent again.
     public var rewoundTo: UInt64?
-    /// The hub started a new epoch (it was restored from a backup) and this round asked it what
-    /// it holds of our ops (an empty push), resent what it lost and pulled from cursor 0.
+    /// This round asked the hub what it holds of our ops with an empty push (after a restore,
+    /// or while some of our ops wait in its quarantine).
     public var probed = false
     /// The new epoch seen in this round, when the hub was restored since the last one.
     public var newEpoch: String?

@@ -55,6 +55,27 @@ import Testing
         #expect(s.isFinished)
     }
 
+    @Test func afterANewEpochTheRoundAsksWhatTheHubHoldsBeforePushing() throws {
+        // The hub was restored: we believed 9 acknowledged, it holds 4 (spec §13.7).
+        var s = SyncSession(nodeID: me, pushAcked: 9, cursor: 0, acksVerified: false)
+        guard case .sendPush(let probe, let frame) = s.start() else { Issue.record("expected the probe"); return }
+        #expect(probe.isEmpty && (try BatchCodec.decode(frame)).isEmpty)
+        #expect(s.pushAcknowledged(ack(4)) == .recordAck(contiguous: 4), "the probe's ack is followed backwards")
+        #expect(s.ackRecorded() == .loadPending(maxOps: 500, maxBytes: 256 * 1024 - 42))
+        #expect(s.pushAcked == 4)
+        guard case .sendPush(let resent, _) = s.pendingLoaded([op(5), op(6)]) else { Issue.record("expected the resend"); return }
+        #expect(resent.map(\.seq) == [5, 6])
+        #expect(s.summary.rewoundTo == 4 && s.summary.probed)
+        // Verified acknowledgements and nothing held: no probe.
+        var plain = SyncSession(nodeID: me, pushAcked: 9, cursor: 0)
+        #expect(plain.start() == .loadPending(maxOps: 500, maxBytes: 256 * 1024 - 42))
+        // Ops held in quarantine at the hub: probe, so the count follows an admin's release.
+        var held = SyncSession(nodeID: me, pushAcked: 9, cursor: 0, heldAtHub: 3)
+        guard case .sendPush(let empty, _) = held.start(), empty.isEmpty else { Issue.record("expected the probe"); return }
+        #expect(held.pushAcknowledged(ack(9, quarantined: 0)) == .recordAck(contiguous: 9))
+        #expect(held.summary.quarantinedAtHub == 0 && held.summary.rewoundTo == nil)
+    }
+
     @Test func framesStayWithinTheByteLimitAndASingleLargeOpStillMoves() throws {
         let limits = SyncSession.Limits(maxBatchBytes: 2048)
         var s = SyncSession(nodeID: me, pushAcked: 0, cursor: 0, limits: limits)
