@@ -59,7 +59,7 @@ import Testing
         // The hub was restored: we believed 9 acknowledged, it holds 4 (spec §13.7).
         var s = SyncSession(nodeID: me, pushAcked: 9, cursor: 0, acksVerified: false)
         guard case .sendPush(let probe, let frame) = s.start() else { Issue.record("expected the probe"); return }
-        #expect(probe.isEmpty && (try BatchCodec.decode(frame)).isEmpty)
+        #expect(try probe.isEmpty && BatchCodec.decode(frame).isEmpty)
         #expect(s.pushAcknowledged(ack(4)) == .recordAck(contiguous: 4), "the probe's ack is followed backwards")
         #expect(s.ackRecorded() == .loadPending(maxOps: 500, maxBytes: 256 * 1024 - 42))
         #expect(s.pushAcked == 4)
