@@ -11,7 +11,8 @@ extension HubCLI {
         let gate = LogLevelGate(settings.logLevel)
         let log = gate.logger(writingTo: context.console.error)
         let directory = context.dataDirectory(configured: settings.dataDirectory)
-        let options = HubStore.options(maxDriftSeconds: settings.maxDriftSeconds, wallClock: context.clock)
+        let options = HubStore.options(maxDriftSeconds: settings.maxDriftSeconds, maxQuarantinedPerNode: settings.maxQuarantinedPerNode,
+                                       wallClock: context.clock)
         let now = context.clock()
         let (store, lock, note) = try await offload { () throws(HubError) in
             try HubStore.openForServing(dataDirectory: directory, options: options, now: now)

@@ -1,4 +1,5 @@
 import HTTP
+import SyncEngine
 import Toolkit
 
 /// How `missionhub serve` runs: defaults, overridden by the config file, overridden by flags.
@@ -14,6 +15,7 @@ import Toolkit
 /// | `max_connections_per_client` | connections served at once from one TCP client address (IPv6: one /64); 0: no cap | 32 |
 /// | `max_buffered_request_bytes` | request bytes held at once across all connections | 134 217 728 (128 MiB) |
 /// | `max_drift_seconds` | skew guard: ops stamped further ahead are quarantined | 300 |
+/// | `max_quarantined_per_node` | changes one laptop may have held in quarantine; beyond, its pushes get `rate_limited` | 10 000 |
 /// | `max_pull_bytes` | largest batch frame in a pull response | 262 144 (256 KiB) |
 /// | `data_dir` | the hub's data directory | see `HubCLI` |
 /// | `log_level` | `error`, `warning`, `notice`, `info` or `debug` | `info` |
@@ -31,7 +33,7 @@ public struct HubSettings: Sendable, Equatable {
     /// The keys a config file may set.
     public static let configKeys = ["listen", "unix_socket", "max_body_bytes", "max_connections",
                                     "max_connections_per_client", "max_buffered_request_bytes",
-                                    "max_drift_seconds", "max_pull_bytes", "data_dir", "log_level",
+                                    "max_drift_seconds", "max_quarantined_per_node", "max_pull_bytes", "data_dir", "log_level",
                                     "public_url", "public_ca_file", "public_pin"]
 
     public var address: HTTPServerConfiguration.Address = .tcp(host: "127.0.0.1", port: HubSettings.defaultPort)
@@ -41,6 +43,7 @@ public struct HubSettings: Sendable, Equatable {
     public var maxConnectionsPerClient = 32
     public var maxBufferedRequestBytes = 128 * 1024 * 1024
     public var maxDriftSeconds = 300
+    public var maxQuarantinedPerNode = StoreOptions.defaultMaxQuarantinedPerOrigin
     public var maxPullBytes = 256 * 1024
     /// Nil: resolved by the usual rules (`MISSIONHUB_DATA_DIR`, `STATE_DIRECTORY`, …).
     public var dataDirectory: String?
@@ -85,6 +88,7 @@ public struct HubSettings: Sendable, Equatable {
         maxConnectionsPerClient = try file.int("max_connections_per_client", range: 0...65_536) ?? maxConnectionsPerClient
         maxBufferedRequestBytes = try file.int("max_buffered_request_bytes", range: 1 << 20...1 << 40) ?? maxBufferedRequestBytes
         maxDriftSeconds = try file.int("max_drift_seconds", range: 1...86_400) ?? maxDriftSeconds
+        maxQuarantinedPerNode = try file.int("max_quarantined_per_node", range: 1...10_000_000) ?? maxQuarantinedPerNode
         maxPullBytes = try file.int("max_pull_bytes", range: 1024...16 * 1024 * 1024) ?? maxPullBytes
         if let directory = file.string("data_dir") {
             guard !directory.isEmpty else { throw invalid("data_dir", "give a directory, or remove the line") }
@@ -152,6 +156,7 @@ public struct HubSettings: Sendable, Equatable {
         if new.maxConnectionsPerClient != maxConnectionsPerClient { keys.append("max_connections_per_client") }
         if new.maxBufferedRequestBytes != maxBufferedRequestBytes { keys.append("max_buffered_request_bytes") }
         if new.maxDriftSeconds != maxDriftSeconds { keys.append("max_drift_seconds") }
+        if new.maxQuarantinedPerNode != maxQuarantinedPerNode { keys.append("max_quarantined_per_node") }
         if new.maxPullBytes != maxPullBytes { keys.append("max_pull_bytes") }
         if new.dataDirectory != dataDirectory { keys.append("data_dir") }
         return keys

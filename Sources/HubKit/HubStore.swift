@@ -31,8 +31,10 @@ public enum HubStore {
     /// and the record of withdrawals and amendments of received reports (`ReportEvents`),
     /// written in the transaction of every merge from the field, whatever path merges it.
     public static func options(maxDriftSeconds: Int = 300,
+                               maxQuarantinedPerNode: Int = StoreOptions.defaultMaxQuarantinedPerOrigin,
                                wallClock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds) -> StoreOptions {
-        var options = StoreOptions(synchronous: .full, maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, wallClock: wallClock)
+        var options = StoreOptions(synchronous: .full, maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, wallClock: wallClock,
+                                   maxQuarantinedPerOrigin: maxQuarantinedPerNode)
         options.mergeObserver = ReportEvents()
         return options
     }

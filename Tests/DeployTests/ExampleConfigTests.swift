@@ -13,7 +13,7 @@ import Toolkit
     /// The settings `missionhub serve --config` accepts.
     static let hubKeys: Set<String> = ["listen", "unix_socket", "max_body_bytes", "max_connections",
                                        "max_connections_per_client", "max_buffered_request_bytes", "max_drift_seconds",
-                                       "max_pull_bytes", "data_dir", "log_level", "public_url", "public_ca_file", "public_pin"]
+                                       "max_pull_bytes", "max_quarantined_per_node", "data_dir", "log_level", "public_url", "public_ca_file", "public_pin"]
     static let logLevels: Set<String> = ["error", "warning", "notice", "info", "debug"]
 
     private static let examples: [(file: String, keys: Set<String>)] = [

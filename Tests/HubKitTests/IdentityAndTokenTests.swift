@@ -195,3 +195,36 @@ import Testing
         #expect(await runHub(["node", "tokens", "--json", "--data-dir", dir]).output.contains("desk-2"))
     }
 }
+
+/// Issue 14, part 2: quarantine is not a lever against others.
+@Suite struct QuarantineLeverTests {
+    @Test func oneLaptopsFloodOfFutureStampsIsCappedWithAClearErrorAndOthersGoOn() async throws {
+        try await TestHub.with(maxQuarantinedPerNode: 40) { hub in
+            let ahead = try TestNode(), honest = try TestNode()
+            #expect(try await hub.enroll(ahead, name: "field-ahead").status == 200)
+            #expect(try await hub.enroll(honest, name: "field-ok").status == 200)
+            let year: UInt64 = 365 * 86_400_000
+            func future(_ first: UInt64, _ count: UInt64) -> [Op] {
+                (first..<first + count).map { seq in
+                    ahead.op(seq, EntityID.make(owner: ahead.id, local: "r\(seq / 4)"), .exist(causalLength: 1), ms: hub.clock.now + year)
+                }
+            }
+            let held = try await ahead.push(hub, future(1, 40))
+            #expect(held.status == 200)
+            #expect(try PushAck.decode(held.body).perOrigin.first?.quarantined == 40)
+            let before = try await hub.snapshot()
+            let refused = try await ahead.push(hub, future(41, 1))
+            #expect(refused.status == 429 && refused.errorCode == "rate_limited" && refused.retry == "backoff")
+            #expect(refused.message?.contains("quarantine") == true && refused.message?.contains("clock") == true)
+            #expect(try await hub.snapshot() == before, "a refused batch must change nothing")
+            // Another laptop's push is merged as usual.
+            let report = honest.report(firstSeq: 1, ref: "MINUSCA-BBBB-2M")
+            #expect(try await honest.push(hub, report.ops).status == 200)
+            #expect(try await hub.store.async { try $0.document("report", report.entity)?.exists } == true)
+            // The admin releases the held ops: the laptop can push again.
+            let released = await runHub(["quarantine", "release", "field-ahead", "--data-dir", hub.directory + "/data"], clock: hub.clock)
+            #expect(released.status == 0 && released.output.contains("Released 40 changes"), "\(released.error)")
+            #expect(try await ahead.push(hub, future(41, 1)).status == 200)
+        }
+    }
+}

@@ -15,6 +15,7 @@ struct HTTPReply: Sendable {
     /// `error.code` of an error envelope.
     var errorCode: String? { json?["error"]?["code"]?.stringValue }
     var retry: String? { json?["error"]?["retry"]?.stringValue }
+    var message: String? { json?["error"]?["message"]?.stringValue }
 }
 
 struct RawHTTPError: Error, CustomStringConvertible {

@@ -40,11 +40,13 @@ struct TestHub: Sendable {
 
     /// Runs `body` against a serving hub, then stops the hub as SIGTERM would.
     static func with(configure: @Sendable (inout HubSettings) -> Void = { _ in },
+                     maxQuarantinedPerNode: Int = StoreOptions.defaultMaxQuarantinedPerOrigin,
                      _ body: @Sendable (TestHub) async throws -> Void) async throws {
         let directory = temporaryDirectory()
         let clock = TestClock()
         let store = try await offThread {
-            try HubStore.create(dataDirectory: directory + "/data", mission: "MINUSCA", options: HubStore.options(wallClock: clock.read))
+            try HubStore.create(dataDirectory: directory + "/data", mission: "MINUSCA",
+                                options: HubStore.options(maxQuarantinedPerNode: maxQuarantinedPerNode, wallClock: clock.read))
         }
         var settings = HubSettings()
         settings.address = .tcp(host: "127.0.0.1", port: 0)
