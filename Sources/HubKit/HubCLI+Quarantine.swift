@@ -75,13 +75,23 @@ extension HubCLI {
                 throw HubError(.unknownNode, "nothing of '\(target)' is held in quarantine", hint: "see what is held with `missionhub quarantine list`")
             }
         }
-        let outcome = try store.releaseByAdministrator(origin: origin)
-        let stamped = try ReceiptStamper.stamp(store: store, batch: [], released: outcome.releasedEntities, now: context.clock())
+        let (outcome, stamped) = try QuarantineRelease.release(store: store, origin: origin, now: context.clock())
         guard outcome.released > 0 else { return "Nothing was held in quarantine.\n" }
         return """
             Released \(outcome.released) changes (\(outcome.releasedEntities.count) records, \(stamped) reports now received); they are merged now.
             They keep their stamps, but a later change made by anyone who saw them replaces them: they do not win every later edit.
 
             """
+    }
+}
+
+/// An administrator's release of held changes (spec §4), as `missionhub quarantine release`
+/// runs it: merge them without moving the hub's clock, then stamp the reports they create as
+/// received — looking only at the released records, never at every report. Blocking.
+public enum QuarantineRelease {
+    public static func release(store: Store, origin: NodeID?, now: UInt64) throws -> (outcome: ApplyOutcome, stamped: Int) {
+        let outcome = try store.releaseByAdministrator(origin: origin)
+        let stamped = try ReceiptStamper.stamp(store: store, batch: [], released: outcome.releasedEntities, now: now)
+        return (outcome, stamped)
     }
 }

@@ -48,7 +48,8 @@ enum Bench {
     }
 
     static func duration(_ seconds: Double) -> String {
-        seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+        if seconds < 0.01 { return String(format: "%.2f ms", seconds * 1000) }
+        return seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
     }
 
     static func kib(_ kib: Int) -> String {

@@ -50,6 +50,17 @@ enum Sections {
         if r.hubExit != 0 { print("note: missionhub exited with status \(r.hubExit) after SIGTERM") }
     }
 
+    /// Issue 14: one laptop's held ops cost others nothing; a release reads only what it releases.
+    static func quarantine(_ options: BenchOptions) throws {
+        let reports = options.quick ? 2000 : 20_000, held = options.quick ? 2000 : 10_000
+        Bench.header("quarantine: hub store with \(reports) reports and \(held) ops of one laptop held (a year ahead), best of \(options.repetitions)")
+        let r = try QuarantineBench.run(reports: reports, held: held, runs: options.repetitions)
+        Bench.row("another laptop's 1-report push, \(held) held vs none", Bench.duration(r.pushHeldSeconds),
+                  Bench.duration(r.pushPlainSeconds), r.pushHeldSeconds / r.pushPlainSeconds)
+        Bench.row("admin release of 1 held report + stamp vs that push", Bench.duration(r.releaseSeconds),
+                  Bench.duration(r.pushPlainSeconds), r.releaseSeconds / r.pushPlainSeconds)
+    }
+
     /// Issue 14: the hub's peak memory under hostile load (`MemoryBench`), and before the
     /// change when `--baseline-hub` names an older binary.
     static func memory(_ options: BenchOptions) async throws {
