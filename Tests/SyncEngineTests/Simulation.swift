@@ -113,9 +113,9 @@ struct Simulation {
             try tx.create("report", futureReport)
             try tx.set("report", futureReport, "area", .string("stamped a year ahead"))
         }
+        try checkClocks()
         for step in 0..<steps {
             if step == correction { try correctClock(Self.corrected) }
-            try checkClocks()
             global.advance(UInt64.random(in: 0...3000, using: &rng))
             let roll = Int.random(in: 0..<100, using: &rng)
             switch roll {
@@ -131,6 +131,7 @@ struct Simulation {
                 let i = Int.random(in: 0..<nodes.count, using: &rng)
                 nodes[i].partitioned.toggle()
             }
+            try checkClocks()
         }
         // Heal everything, let the skewed node's ops come due, and sync without faults. What
         // still waits in quarantine after the first round is what the node a year ahead stamped
@@ -138,6 +139,7 @@ struct Simulation {
         // the corrected node's new report and amendments go out in the third.
         for n in nodes { n.partitioned = false }
         while !inFlight.isEmpty { try deliverLate() }
+        try checkClocks()
         global.advance(UInt64(4 * Self.day))
         try hub.store.releaseQuarantine()
         try checkClocks(all: true)
