@@ -154,8 +154,10 @@ enum Schema {
                     PRIMARY KEY (origin, seq)) STRICT, WITHOUT ROWID;
                 CREATE INDEX quarantine_hlc ON quarantine(hlc_ms, hlc_counter);
                 """)
-            try RegisterMerger.rebuild(db)
-            try Quarantine.rebuild(db)
+            if try db.scalar("SELECT 1 FROM ops LIMIT 1", as: Int64.self) != nil {
+                try RegisterMerger.rebuild(db)
+                try Quarantine.rebuild(db)
+            }
         }
         m.registerMigration("0003-peer-epoch") { db in
             try db.execute("""

@@ -7,7 +7,9 @@ public struct ApplyOutcome: Sendable, Hashable {
     public var merged = 0
     /// Ops already held (redelivery): ignored.
     public var duplicates = 0
-    /// Ops stamped too far in our future: stored, acknowledged, not merged (yet).
+    /// Ops stamped too far in our future: stored, acknowledged, not merged (yet). A batch that
+    /// would hold more than `StoreOptions.maxQuarantinedPerOrigin` of one origin's ops is refused
+    /// whole instead (`StoreError.Code.quarantineFull`).
     public var quarantined = 0
     /// Earlier quarantined ops whose time has come (or that an administrator released), merged now.
     public var released = 0
@@ -96,7 +98,7 @@ extension Store {
             this batch would put more than \(options.maxQuarantinedPerOrigin) ops of node \(op.origin.hex) in quarantine \
             (\(held) held already, the limit is \(options.maxQuarantinedPerOrigin)): they are stamped more than \(options.maxDriftMilliseconds / 1000) s ahead of this replica's clock \
             (op \(op.id) by \(skew.aheadByMilliseconds / 1000) s); nothing of this batch was stored. \
-            Fix that laptop's clock, then release its ops (`missionhub quarantine release \(op.origin.hex)`)
+            Fix that laptop's clock; what is held is released when it comes due, or on the hub by `missionhub quarantine release`
             """)
     }
 

@@ -12,8 +12,11 @@ extension SplitMix64 {
 /// One randomized run: a hub and 3–6 nodes on real SQLite files, random local edits, random
 /// delivery (loss inside batches, lost requests and acknowledgements, duplicates, reordering,
 /// late delivery of old messages), partitions, restarts from disk, and skewed clocks (one node
-/// days ahead, one a year behind). Ends with a fault-free full sync and returns every way the
-/// replicas disagree (empty when they converged).
+/// days ahead, one a year behind, one a year ahead whose clock is corrected mid-run). The clock
+/// invariants (`Simulation+Clocks.swift`) are checked after every step. Ends with a fault-free
+/// full sync, an administrator's release of what still waits in quarantine, the corrected
+/// node's new report and amendments, and returns every way the replicas disagree or an
+/// invariant broke (empty when all is well).
 struct Simulation {
     enum Mode: String { case fullReplication, scoped }
     enum Message { case push(Int, [Op]), pull(Int, PullSlice) }
@@ -21,11 +24,19 @@ struct Simulation {
     final class Replica {
         let path: String
         let options: StoreOptions
+        /// How far this replica's wall clock is from the true time; changed when its clock is fixed.
+        let skew: Skew
         var store: Store
         var partitioned = false
-        init(path: String, role: ReplicaRole, options: StoreOptions) throws {
+        /// True from a step back of this replica's corrected clock until its next tick or
+        /// receive: only then must its `last` be back within maxDrift (spec §4 recovery).
+        var clockSteppedBack = false
+        /// Its clock may have moved since the last check (it ticked or received).
+        var dirty = true
+        init(path: String, role: ReplicaRole, options: StoreOptions, skew: Skew) throws {
             self.path = path
             self.options = options
+            self.skew = skew
             store = try Store.create(path: path, role: role, options: options)
         }
         func restart() throws { store = try Store.open(path: path, options: options) }
@@ -40,27 +51,54 @@ struct Simulation {
     var nodes: [Replica] = []
     var inFlight: [Message] = []
     var log: [String] = []
+    /// Invariant violations found after a step (see `Simulation+Clocks.swift`).
+    var violations: [String] = []
+    var violated = Set<String>()
+    /// The hub's arrival numbers up to which merged ops were checked against the skew guard.
+    var hubChecked: Int64 = 0
+    /// The corrected node's seq when its clock was fixed (nil before).
+    var seqAtCorrection: UInt64?
+    /// The skew guard the invariants hold the replicas to, whatever the stores are configured with.
+    static let maxDrift = HybridClock.defaultMaxDriftMilliseconds
 
     static let day: Int64 = 86_400_000
+    static let year: Int64 = 365 * day
+    /// The node whose clock runs a year ahead until it is corrected mid-run.
+    static let corrected = 2
+    /// The report it writes while a year ahead, before any sync, and the one after its correction.
+    let futureReport: String
+    let afterCorrection: String
+    /// Its amendments of its future-stamped fields after the correction, and the hub's
+    /// quarantine count before they were pushed.
+    var amendments: [(entity: String, field: String, id: OpID)] = []
+    var hubQuarantinedBefore = 0
 
-    init(seed: UInt64) throws {
+    /// `quarantine: false` turns the skew guard off (maxDrift 2^64-1), to show that the
+    /// invariants catch what it prevents.
+    init(seed: UInt64, quarantine: Bool = true) throws {
         self.seed = seed
         rng = SplitMix64(seed: seed)
         mode = seed % 2 == 0 ? .fullReplication : .scoped
         let policy = mode == .fullReplication ? ScopePolicy { _ in "all" } : .standard
-        func opts(_ offset: Int64, _ clock: ManualClock) -> StoreOptions {
-            StoreOptions(synchronous: .off, wallClock: { UInt64(Int64(clock.milliseconds) + offset) }, scopePolicy: policy)
+        let global = self.global
+        func opts(_ skew: Skew) -> StoreOptions {
+            StoreOptions(synchronous: .off, maxDriftMilliseconds: quarantine ? Self.maxDrift : .max,
+                         wallClock: { UInt64(Int64(global.milliseconds) + skew.milliseconds) }, scopePolicy: policy)
         }
-        hub = try Replica(path: dir.file("hub.db"), role: .hub, options: opts(0, global))
+        hub = try Replica(path: dir.file("hub.db"), role: .hub, options: opts(Skew(0)), skew: Skew(0))
         let count = Int.random(in: 3...6, using: &rng)
         for i in 0..<count {
             let offset: Int64 = switch i {
             case 0: 3 * Self.day                 // days ahead
-            case 1: -365 * Self.day              // a year behind
+            case 1: -Self.year                   // a year behind
+            case Self.corrected: Self.year       // a year ahead, corrected mid-run
             default: Int64.random(in: -2000...2000, using: &rng)
             }
-            nodes.append(try Replica(path: dir.file("node\(i).db"), role: .node, options: opts(offset, global)))
+            let skew = Skew(offset)
+            nodes.append(try Replica(path: dir.file("node\(i).db"), role: .node, options: opts(skew), skew: skew))
         }
+        futureReport = EntityID.make(owner: nodes[Self.corrected].store.nodeID, local: "y0")
+        afterCorrection = EntityID.make(owner: nodes[Self.corrected].store.nodeID, local: "after-correction")
     }
 
     func scopes(_ i: Int) -> [String] {
@@ -69,7 +107,15 @@ struct Simulation {
 
     mutating func run() throws -> [String] {
         let steps = Int.random(in: 40...90, using: &rng)
-        for _ in 0..<steps {
+        let correction = Int.random(in: steps / 3...2 * steps / 3, using: &rng)
+        // Before any sync, the node a year ahead records a report.
+        try nodes[Self.corrected].store.write { tx in
+            try tx.create("report", futureReport)
+            try tx.set("report", futureReport, "area", .string("stamped a year ahead"))
+        }
+        try checkClocks()
+        for step in 0..<steps {
+            if step == correction { try correctClock(Self.corrected) }
             global.advance(UInt64.random(in: 0...3000, using: &rng))
             let roll = Int.random(in: 0..<100, using: &rng)
             switch roll {
@@ -85,18 +131,29 @@ struct Simulation {
                 let i = Int.random(in: 0..<nodes.count, using: &rng)
                 nodes[i].partitioned.toggle()
             }
+            try checkClocks()
         }
-        // Heal everything, let the skewed node's ops come due, and sync without faults.
+        // Heal everything, let the skewed node's ops come due, and sync without faults. What
+        // still waits in quarantine after the first round is what the node a year ahead stamped
+        // before its correction: an administrator releases it, the second round spreads it, and
+        // the corrected node's new report and amendments go out in the third.
         for n in nodes { n.partitioned = false }
         while !inFlight.isEmpty { try deliverLate() }
+        try checkClocks()
         global.advance(UInt64(4 * Self.day))
         try hub.store.releaseQuarantine()
-        for _ in 0..<3 {
+        try checkClocks(all: true)
+        for round in 0..<3 {
+            if round == 2 { try correctedNodeWrites() }
             for i in nodes.indices { try push(i, faults: false) }
+            if round == 0 { try releaseAtHub() }
             try hub.store.releaseQuarantine()
             for i in nodes.indices { try pull(i, faults: false) }
+            if round == 1 { try releaseAtNodes() }
+            try checkClocks(all: true)
         }
-        return try disagreements()
+        try checkCorrectedNode()
+        return violations + (try disagreements())
     }
 
     // MARK: Steps
@@ -110,7 +167,7 @@ struct Simulation {
         let value: Value = rng.chance(0.5) ? .int(Int64.random(in: 0...3, using: &rng)) : .string(rng.pick(["x", "y", "z"]))
         let element = Value.string(rng.pick(["medical", "legal", "shelter"]))
         let action = Int.random(in: 0..<10, using: &rng)
-        try store.write { tx in
+        let ticked = try store.write { tx in
             switch action {
             case 0..<5: try tx.set(collection, entity, field, value, rank: field == "status" ? UInt32.random(in: 0...3, using: &rng) : 0)
             case 5..<7: try tx.add(collection, entity, "needs", element)
@@ -118,7 +175,10 @@ struct Simulation {
             case 8: try tx.create(collection, entity)
             default: try tx.delete(collection, entity)
             }
+            return !tx.ops.isEmpty
         }
+        if ticked && !onHub { nodes[index].clockSteppedBack = false }
+        (onHub ? hub : nodes[index]).dirty = true
     }
 
     mutating func target(onHub: Bool, node: Int) throws -> (String, String) {
@@ -145,6 +205,7 @@ struct Simulation {
             }
         }
         _ = try hub.store.apply(ops)
+        hub.dirty = true
         if faults && rng.chance(0.1) { _ = try hub.store.apply(ops.reversed()) }
         try learnOffset(i)
         if faults && rng.chance(0.12) { return }                               // acknowledgement lost
@@ -164,8 +225,7 @@ struct Simulation {
                 return
             }
             try learnOffset(i)
-            _ = try node.store.applyPulled(peer: "hub", ops: faults ? slice.ops.shuffled(using: &rng) : slice.ops,
-                                           nextCursor: slice.nextCursor)
+            try applyPulled(i, faults ? slice.ops.shuffled(using: &rng) : slice.ops, nextCursor: slice.nextCursor)
             if faults && rng.chance(0.1) { _ = try node.store.applyPulled(peer: "hub", ops: slice.ops, nextCursor: slice.nextCursor) }
             if !slice.more || faults { return }
         } while true
@@ -175,15 +235,26 @@ struct Simulation {
     func learnOffset(_ i: Int) throws {
         let node = nodes[i]
         let hubNow = Int64(hub.options.wallClock()), nodeNow = Int64(node.options.wallClock())
+        let before = try node.store.clockOffset()
         try node.store.setClockOffset(hubNow - nodeNow)
+        if hubNow - nodeNow < before { node.clockSteppedBack = true }
+    }
+
+    /// Applies pulled ops at node `i`; a non-empty apply (or a release) ran Receive.
+    func applyPulled(_ i: Int, _ ops: [Op], nextCursor: Int64) throws {
+        let outcome = try nodes[i].store.applyPulled(peer: "hub", ops: ops, nextCursor: nextCursor)
+        nodes[i].dirty = true
+        if !ops.isEmpty || outcome.released > 0 { nodes[i].clockSteppedBack = false }
     }
 
     mutating func deliverLate() throws {
         guard !inFlight.isEmpty else { return }
         let message = inFlight.remove(at: Int.random(in: 0..<inFlight.count, using: &rng))
         switch message {
-        case .push(_, let ops): _ = try hub.store.apply(ops)
-        case .pull(let i, let slice): _ = try nodes[i].store.applyPulled(peer: "hub", ops: slice.ops, nextCursor: slice.nextCursor)
+        case .push(_, let ops):
+            _ = try hub.store.apply(ops)
+            hub.dirty = true
+        case .pull(let i, let slice): try applyPulled(i, slice.ops, nextCursor: slice.nextCursor)
         }
     }
 

@@ -30,4 +30,16 @@ import Testing
             }
         }
     }
+
+    /// The clock invariants can fail: without the skew guard (maxDrift 2^64-1 in every store)
+    /// the node a year ahead drags the hub's clock there and the hub merges its future ops.
+    @Test(arguments: [UInt64(1), 2])
+    func withoutTheSkewGuardTheClockInvariantsBreak(seed: UInt64) throws {
+        var off = try Simulation(seed: seed, quarantine: false)
+        let problems = try off.run()
+        #expect(problems.contains { $0.hasPrefix("hub merged") }, "seed \(seed): \(problems.prefix(5))")
+        #expect(problems.contains { $0.hasPrefix("hub: clock") }, "seed \(seed): \(problems.prefix(5))")
+        var on = try Simulation(seed: seed)
+        #expect(try on.run() == [], "seed \(seed)")
+    }
 }
