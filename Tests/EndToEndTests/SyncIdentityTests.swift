@@ -26,7 +26,8 @@ import Testing
         let cluster = try await SyncCluster()
         try await cluster.startHub()
         let desk = try await cluster.addNode("desk")
-        let hubID = try #require(try JSON.parse(Data(contentsOf: URL(fileURLWithPath: desk.dataDir + "/credentials.json")))["hubId"]?.stringValue)
+        let credentials = try JSON.parse(Array(try Data(contentsOf: URL(fileURLWithPath: desk.dataDir + "/credentials.json"))))
+        let hubID = try #require(credentials["hubId"]?.stringValue)
 
         // The hub's own id, which every enrolled laptop knows: refused, the token not spent.
         let token = try await cluster.issueToken("intruder")
