@@ -8,6 +8,10 @@ extension HubEndpoints {
     /// `ReportEvents` via the store's merge observer), stamp new reports, then answer the ack
     /// read after the commit.
     func push(_ request: HTTPRequest, node: EnrolledNode, context: RequestContext) async throws -> HTTPResponse {
+        try await pushGate.run { try await gatedPush(request, node: node, context: context) }
+    }
+
+    private func gatedPush(_ request: HTTPRequest, node: EnrolledNode, context: RequestContext) async throws -> HTTPResponse {
         let body = try ContentCoding.decodedBody(request, maxBytes: maxBodyBytes)
         let ops: [Op]
         do {

@@ -23,6 +23,11 @@ public struct HubEndpoints: Sendable {
     let store: Store
     let identity: Identity
     let maxBodyBytes: Int
+    /// Pushes inflate and decode their bodies (up to `max_body_bytes` each, and the ops they
+    /// hold) only a few at a time: the store applies them one by one anyway, so this costs no
+    /// throughput and bounds what enrolled laptops can make the hub hold at once (issue 14).
+    let pushGate: AsyncGate
+    static let concurrentPushes = 4
     let maxPullBytes: Int
     let log: Logger
     let clock: @Sendable () -> UInt64
@@ -55,6 +60,7 @@ public struct HubEndpoints: Sendable {
         self.store = store
         self.identity = Identity(hubID: hubID, mission: mission, sealingKey: key, epoch: epoch)
         self.maxBodyBytes = settings.maxBodyBytes
+        self.pushGate = AsyncGate(limit: Self.concurrentPushes)
         self.maxPullBytes = settings.maxPullBytes
         self.log = log
         self.clock = clock
