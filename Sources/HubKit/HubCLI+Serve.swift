@@ -18,7 +18,7 @@ extension HubCLI {
             try HubStore.openForServing(dataDirectory: directory, options: options, now: now)
         }
         defer { withExtendedLifetime(lock) {} }  // held until serve returns
-        if let note { log.warning("hub store was replaced or rolled back", ["detail": note]) }
+        if let note { log.warning("hub store or registry was replaced", ["detail": note]) }
         let environment = context.environment
         if let missing = try await offload({ try SealingKeyFiles.checkCurrent(store: store, dataDirectory: directory, environment: environment) }) {
             log.warning("sealing key missing", ["detail": missing])

@@ -50,6 +50,17 @@ struct HubEpoch {
         }
     }
 
+    /// True when the registry has never seen this hub (a new registry.sqlite) although the store
+    /// holds laptops' ops: the registry was lost, and every laptop must be enrolled again.
+    func registryLost() throws -> Bool {
+        let own = try store.ownNodeIDs()
+        return try store.local { db in
+            guard try Self.meta(db, "hub_id") == nil else { return false }
+            let origins = try db.query("SELECT origin FROM main.origins") { $0.blob(0).flatMap(NodeID.init(bytes:)) }.compactMap { $0 }
+            return origins.contains { !own.contains($0) }
+        }
+    }
+
     /// Rule 2: whether the store is the one the registry last saw, or behind it.
     func verdict() throws -> Verdict {
         let epoch = try store.metadata(HubStore.epochKey)

@@ -125,8 +125,9 @@ extension HubStore {
         var store = try open(dataDirectory: dataDirectory, options: options)
         do {
             guard case .rolledBack(let reason) = try HubEpoch(store: store).verdict() else {
+                let lost = try HubEpoch(store: store).registryLost()
                 try HubEpoch(store: store).adopt()
-                return (store, lock, nil)
+                return (store, lock, lost ? "registry.sqlite is new but the store holds laptops' reports: the device registry was lost; put back its copy (Deploy/README.md, \"Backups\") before laptops sync, or enroll every laptop again" : nil)
             }
             let epoch = try HubEpoch.begin(path: store.path, now: now, restoredFrom: nil)
             store = try open(dataDirectory: dataDirectory, options: options)

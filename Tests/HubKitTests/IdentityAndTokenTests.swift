@@ -228,3 +228,21 @@ import Testing
         }
     }
 }
+
+@Suite struct LostRegistryTests {
+    @Test func aLostRegistryIsSaidAloudAtServe() async throws {
+        let directory = temporaryDirectory() + "/data"
+        let node = try TestNode()
+        try await offThread {
+            let store = try HubStore.create(dataDirectory: directory, mission: "MINUSCA", options: HubStore.options())
+            _ = try store.apply(node.report(firstSeq: 1, ref: "MINUSCA-AAAA-2M").ops)
+        }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: directory + "/registry.sqlite" + suffix) }
+        let note = try await offThread {
+            try HubStore.openForServing(dataDirectory: directory, options: HubStore.options(), now: 1).note
+        }
+        #expect(note?.contains("device registry was lost") == true, "\(note ?? "no note")")
+        let again = try await offThread { try HubStore.openForServing(dataDirectory: directory, options: HubStore.options(), now: 1).note }
+        #expect(again == nil, "said once, then the new registry is this hub's")
+    }
+}
