@@ -47,6 +47,9 @@ final class FieldNode {
         try home.checkWritable()
         let store = try Store.open(path: home.storePath, expectedRole: .node, options: storeOptions(hooks))
         try apply(hooks, to: store)
+        // The laptop's clock may have been set since the last sync: keep the hub offset true,
+        // so the next report is stamped by the right time (Store+ClockOffset.swift).
+        try store.correctClockOffset()
         guard let mission = try store.metadata(Key.mission) else {
             throw NodeError.user("the store \(home.storePath) has no mission; it was not made by 'fieldnode init'",
                                  hint: "choose the right data directory with --data-dir")

@@ -161,7 +161,10 @@ public actor SyncRunner {
     private func newSession(_ round: inout Round) async throws(SyncClientError) -> SyncSession {
         let start: (state: PeerState, offset: Int64)
         do {
-            start = try await store.async { store in (try store.peerState(Self.peer), try store.clockOffset()) }
+            start = try await store.async { store in
+                try store.correctClockOffset()  // the wall clock may have been set since the offset was measured
+                return (try store.peerState(Self.peer), try store.clockOffset())
+            }
         } catch {
             throw SyncClientError.store(error)
         }

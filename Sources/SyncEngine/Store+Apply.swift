@@ -102,27 +102,6 @@ extension Store {
             """)
     }
 
-    /// Records how far the trusted time source (the hub) is ahead of our wall clock, in
-    /// milliseconds (negative: behind). From then on this store stamps and judges ops by the
-    /// corrected time. Nil forgets the offset.
-    public func setClockOffset(_ milliseconds: Int64?) throws {
-        try onQueue { db in
-            try db.inTransaction(.immediate) {
-                if let milliseconds {
-                    try db.execute("INSERT INTO meta(key, value) VALUES ('clock_offset_ms', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                   [.integer(milliseconds)])
-                } else {
-                    try db.execute("DELETE FROM meta WHERE key = 'clock_offset_ms'")
-                }
-            }
-        }
-    }
-
-    /// The offset last recorded with `setClockOffset` (0 when none).
-    public func clockOffset() throws -> Int64 {
-        try onQueue { db in try OpLog.clockOffset(db) }
-    }
-
     /// Acknowledgement state for the given origins (read after the batch committed).
     public func originStates(_ origins: [NodeID], maxGaps: Int = 64) throws -> [OriginState] {
         try onQueue { db in try origins.map { try OpLog.originState(db, origin: $0, maxGaps: maxGaps) } }
