@@ -20,18 +20,24 @@ extension HubEndpoints {
             throw HubWireError.malformed(error)
         }
         try PushAuthorization.check(ops, node: node.nodeID)
-        let outcome: ApplyOutcome
+        // One transaction (issue 15): the ops, the receipt stamps they cause and the ack read
+        // commit together — one fsync, and no stamp can be missing for a committed batch.
+        let now = clock()
+        let origins = [node.nodeID]
+        let outcome: ApplyOutcome, stamped: Int, states: [OriginState]
         do {
-            outcome = try await store.async { store in try store.apply(ops) }
+            (outcome, stamped, states) = try await store.async { store in
+                try store.transaction { tx in
+                    let outcome = try tx.apply(ops)
+                    let stamped = try ReceiptStamper.stamp(in: tx, batch: ops, released: outcome.releasedEntities, now: now)
+                    return (outcome, stamped, try tx.originStates(origins))
+                }
+            }
         } catch let error as StoreError where error.code == .divergentOp {
             throw HubWireError(.opConflict)
         } catch let error as StoreError where error.code == .quarantineFull {
             log.warning("push refused: quarantine full", ["request_id": context.requestID, "node": node.nodeID.hex])
             throw HubWireError.quarantineFull(limit: store.options.maxQuarantinedPerOrigin)
-        }
-        let now = clock()
-        let stamped = try await store.async { store in
-            try ReceiptStamper.stamp(store: store, batch: ops, released: outcome.releasedEntities, now: now)
         }
         let changed = try await store.async { store in try ReportEvents.counts(store: store, ops: ops) }
         if changed.withdrawals > 0 || changed.amendments > 0 {
@@ -41,8 +47,6 @@ extension HubEndpoints {
                 "withdrawn": String(changed.withdrawals), "amended": String(changed.amendments),
             ])
         }
-        let origins = [node.nodeID]
-        let states = try await store.async { store in try store.originStates(origins) }
         let ack = PushAck(perOrigin: states.map(Self.originAck), hubTime: clock())
         log.info("push applied", [
             "request_id": context.requestID, "node": node.nodeID.hex, "ops": String(ops.count),

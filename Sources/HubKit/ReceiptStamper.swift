@@ -18,13 +18,19 @@ enum ReceiptStamper {
     /// Stamps as described; returns how many reports were stamped. Blocking.
     @discardableResult
     static func stamp(store: Store, batch ops: [Op], released: [EntityRef] = [], now: UInt64) throws -> Int {
+        try store.transaction { tx in try stamp(in: tx, batch: ops, released: released, now: now) }
+    }
+
+    /// The same inside a caller's transaction (the push: apply, stamp and ack read commit as one).
+    @discardableResult
+    static func stamp(in transaction: StoreTransaction, batch ops: [Op], released: [EntityRef] = [], now: UInt64) throws -> Int {
         var candidates = Set(ops.compactMap { op -> String? in
             guard op.collection == collection, case .exist = op.action else { return nil }
             return op.entity
         })
         for entity in released where entity.collection == collection { candidates.insert(entity.entity) }
         guard !candidates.isEmpty else { return 0 }
-        return try store.write { tx in
+        return try transaction.write { tx in
             var stamped = 0
             for entity in candidates.sorted() {
                 guard let document = try tx.document(collection, entity), document.exists, document.fields[field] == nil else { continue }

@@ -17,6 +17,8 @@ public final class Database {
     private var handle: OpaquePointer?
     /// Prepared statements by SQL text; see `cachedStatement`.
     var statementCache: [String: Statement] = [:]
+    /// The context of the authorizer `withWritesRefused` installed, nil when none.
+    var authorizerContext: UnsafeMutableRawPointer?
     /// Nesting depth of `inSavepoint`, used to name savepoints.
     var savepointDepth = 0
     /// The last error a `ROLLBACK` raised while another error was being rethrown (that first

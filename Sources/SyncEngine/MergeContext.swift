@@ -174,6 +174,7 @@ final class MergeContext {
         _ = try insert(op, merged: true, receivedAt: receivedAt)
         try store.observeMerge(op, db: db, receivedAt: receivedAt)  // a released op enters state now
         try merge(op)
+        try store.observeMerged(op, db: db, receivedAt: receivedAt)
     }
 
     // MARK: Merging

@@ -42,6 +42,10 @@ import SQLite
 ///    order or multiplicity. So state can always be rebuilt from `ops` alone (migration
 ///    `0002-override-quarantine` does it for the registers).
 enum Schema {
+    /// The engine's own tables: no caller's statement may write them (`StoreTransaction.local`).
+    static let engineTables: Set<String> = ["meta", "scopes", "ops", "origins", "entities", "registers", "conflicts",
+                                            "superseded", "set_adds", "set_removed", "peers", "quarantine", "schema_migrations"]
+
     /// The engine's migrations followed by the caller's local ones (see `LocalMigration`).
     static func migrator(local: [LocalMigration]) -> DatabaseMigrator {
         var m = migrator

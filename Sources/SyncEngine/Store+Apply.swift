@@ -81,6 +81,7 @@ extension Store {
             if try context.insert(op, merged: true, receivedAt: wall) == .inserted {
                 try observeMerge(op, db: db, receivedAt: wall)
                 try context.merge(op)
+                try observeMerged(op, db: db, receivedAt: wall)
                 outcome.merged += 1
             } else {
                 outcome.duplicates += 1

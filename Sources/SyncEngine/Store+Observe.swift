@@ -17,6 +17,13 @@ import SyncProtocol
 ///    the engine's. If it throws, nothing of the batch is kept.
 public protocol MergeObserver: Sendable {
     func willMerge(_ op: Op, state: MergeState) throws
+    /// Called right after the op is merged (state includes it), in the same transaction; for
+    /// rows derived from the merged state (a duplicate candidate, a due date). Default: nothing.
+    func didMerge(_ op: Op, state: MergeState) throws
+}
+
+extension MergeObserver {
+    public func didMerge(_ op: Op, state: MergeState) throws {}
 }
 
 /// The read side an observer gets for one op (valid only during the call).
@@ -74,6 +81,12 @@ extension Store {
     func observeMerge(_ op: Op, db: Database, receivedAt: UInt64) throws {
         guard let observer = options.mergeObserver else { return }
         try observer.willMerge(op, state: MergeState(db: db, receivedAt: receivedAt))
+    }
+
+    /// Calls the options' observer for an op just merged.
+    func observeMerged(_ op: Op, db: Database, receivedAt: UInt64) throws {
+        guard let observer = options.mergeObserver else { return }
+        try observer.didMerge(op, state: MergeState(db: db, receivedAt: receivedAt))
     }
 
     /// The stored ops with the given ids (op bodies are kept for ever), decoded; ids not held

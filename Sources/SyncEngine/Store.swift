@@ -212,10 +212,11 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Direct access to this replica's own, non-replicated tables (created by
-    /// `StoreOptions.localMigrations`). Never use it for replicated state: that goes through
-    /// `write`, so that every change becomes an op.
+    /// `StoreOptions.localMigrations`, attachments). Replicated state goes through `write` or
+    /// `transaction`, so that every change becomes an op: a statement that would write one of
+    /// the engine's tables is refused at prepare time (`Schema.engineTables`).
     public func local<T>(_ body: (Database) throws -> T) throws -> T {
-        try onQueue(body)
+        try onQueue { db in try db.withWritesRefused(to: Schema.engineTables) { try body(db) } }
     }
 
     /// A metadata value written at `create` (keys without the internal `x.` prefix).
