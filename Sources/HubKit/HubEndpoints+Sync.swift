@@ -82,9 +82,9 @@ extension HubEndpoints {
         let cursor = Int64(clamping: pull.cursor)
         let scopes = ScopePolicy.scopes(for: node.nodeID)
         let id = node.nodeID
-        let slice = try await store.async { store in
-            try store.opsForPull(scopes: scopes, excludingOrigin: id, after: cursor, maxOps: Self.maxPullOps, maxBytes: budget)
-        }
+        // On a reader connection: a pull never queues behind pushes (issue 15).
+        let slice = try await store.opsForPullAsync(scopes: scopes, excludingOrigin: id, after: cursor,
+                                                    maxOps: Self.maxPullOps, maxBytes: budget)
         let next = slice.nextCursor == cursor ? pull.cursor : UInt64(slice.nextCursor)
         let response = PullResponse(ops: slice.ops, nextCursor: next, more: slice.more)
         log.info("pull served", [

@@ -151,43 +151,54 @@ extension Store {
     /// not. A left-out op of the puller costs no body read and no budget.
     public func opsForPull(scopes: [String], excludingOrigin: NodeID?, after cursor: Int64,
                            maxOps: Int = 1000, maxBytes: Int = 256 * 1024) throws -> PullSlice {
-        try onQueue { db in
-            let ids = try scopes.compactMap { name in
-                try db.cachedStatement("SELECT id FROM scopes WHERE name = ?").queryFirst([.text(name)]) { $0.int64(0) } ?? nil
-            }.filter { $0 != MergeContext.quarantineScope }
-            guard !ids.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
-            let placeholders = ids.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
-            let walk = try db.cachedStatement("""
-                SELECT local_seq, origin, seq, length(body) FROM ops
-                WHERE scope IN (\(placeholders)) AND local_seq > ?1
-                ORDER BY local_seq LIMIT ?2
-                """)
-            let bodyOf = try db.cachedStatement("SELECT body FROM ops WHERE origin = ?1 AND seq = ?2")
-            var ops: [Op] = []
-            var next = cursor
-            var bytes = 0
-            var examined = 0
-            var more = false
-            try walk.forEachRow([.integer(cursor), .integer(Int64(maxOps + 1))] + ids.map { .integer($0) }) { row in
-                guard examined < maxOps else { more = true; return .stop }
-                let localSeq = row.int64(0) ?? 0, origin = row.nodeID(1), length = row.int(3) ?? 0
-                if let excludingOrigin, origin == excludingOrigin {
-                    examined += 1
-                    next = localSeq
-                    return .next
-                }
-                if !ops.isEmpty && bytes + length > maxBytes { more = true; return .stop }
+        try read { db in try Self.slice(db, scopes: scopes, excludingOrigin: excludingOrigin, after: cursor, maxOps: maxOps, maxBytes: maxBytes) }
+    }
+
+    /// `opsForPull` from async code, on a reader: a pull never queues behind pushes.
+    public func opsForPullAsync(scopes: [String], excludingOrigin: NodeID?, after cursor: Int64,
+                                maxOps: Int = 1000, maxBytes: Int = 256 * 1024) async throws -> PullSlice {
+        try await readAsync { db in
+            try Self.slice(db, scopes: scopes, excludingOrigin: excludingOrigin, after: cursor, maxOps: maxOps, maxBytes: maxBytes)
+        }
+    }
+
+    private static func slice(_ db: Database, scopes: [String], excludingOrigin: NodeID?, after cursor: Int64,
+                              maxOps: Int, maxBytes: Int) throws -> PullSlice {
+        let ids = try scopes.compactMap { name in
+            try db.cachedStatement("SELECT id FROM scopes WHERE name = ?").queryFirst([.text(name)]) { $0.int64(0) } ?? nil
+        }.filter { $0 != MergeContext.quarantineScope }
+        guard !ids.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
+        let placeholders = ids.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
+        let walk = try db.cachedStatement("""
+            SELECT local_seq, origin, seq, length(body) FROM ops
+            WHERE scope IN (\(placeholders)) AND local_seq > ?1
+            ORDER BY local_seq LIMIT ?2
+            """)
+        let bodyOf = try db.cachedStatement("SELECT body FROM ops WHERE origin = ?1 AND seq = ?2")
+        var ops: [Op] = []
+        var next = cursor
+        var bytes = 0
+        var examined = 0
+        var more = false
+        try walk.forEachRow([.integer(cursor), .integer(Int64(maxOps + 1))] + ids.map { .integer($0) }) { row in
+            guard examined < maxOps else { more = true; return .stop }
+            let localSeq = row.int64(0) ?? 0, origin = row.nodeID(1), length = row.int(3) ?? 0
+            if let excludingOrigin, origin == excludingOrigin {
                 examined += 1
                 next = localSeq
-                // Same connection, same read snapshot as the walk (it is still stepping): the
-                // row is there; a missing one would fail decoding as `truncated`, never skip.
-                let body = try bodyOf.queryFirst([row[1], row[2]]) { $0.blob(0) ?? [] } ?? []
-                ops.append(try OpCodec.decode(body))
-                bytes += length
                 return .next
             }
-            return PullSlice(ops: ops, nextCursor: next, more: more)
+            if !ops.isEmpty && bytes + length > maxBytes { more = true; return .stop }
+            examined += 1
+            next = localSeq
+            // Same connection, same read snapshot as the walk (it is still stepping): the
+            // row is there; a missing one would fail decoding as `truncated`, never skip.
+            let body = try bodyOf.queryFirst([row[1], row[2]]) { $0.blob(0) ?? [] } ?? []
+            ops.append(try OpCodec.decode(body))
+            bytes += length
+            return .next
         }
+        return PullSlice(ops: ops, nextCursor: next, more: more)
     }
 
     // MARK: Peer bookkeeping

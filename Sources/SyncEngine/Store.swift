@@ -87,6 +87,8 @@ public final class Store: @unchecked Sendable {
     public let role: ReplicaRole
     public let options: StoreOptions
     let queue: DatabaseQueue
+    /// Read connections beside the writer (Store+Readers.swift).
+    let readers: ReaderPool
     /// Where `async` runs its blocking calls: one serial queue per store (work is serialized at
     /// the database anyway), never Swift's cooperative pool nor Dispatch's global pool, whose
     /// threads stall when many of them block.
@@ -102,6 +104,7 @@ public final class Store: @unchecked Sendable {
         self.role = role
         self.options = options
         self.queue = queue
+        self.readers = ReaderPool(path: path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
     }
 
     private static func databaseOptions(_ options: StoreOptions, create: Bool) -> DatabaseOptions {

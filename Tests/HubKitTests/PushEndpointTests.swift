@@ -46,6 +46,29 @@ import Testing
         }
     }
 
+    /// The hub lists at most 64 gaps (HubEndpoints.originAck): the ack it sends over the wire
+    /// then stops before the first gap it does not list, so it never claims an op it lacks.
+    @Test func anAckOverTheWireWithMoreThan64GapsClaimsNothingTheHubLacks() async throws {
+        try await TestHub.with { hub in
+            let node = try TestNode()
+            try #require(try await hub.enroll(node, name: "field-1").status == 200)
+            let entity = EntityID.make(owner: node.id)
+            let sent = stride(from: 1, through: 299, by: 2).map { seq in   // 1, 3, 5 … 299: 149 gaps
+                node.op(UInt64(seq), entity, seq == 1 ? .exist(causalLength: 1) : .set(field: "f\(seq)", value: .int(1), rank: 0, supersedes: []))
+            }
+            let reply = try await node.push(hub, sent)
+            #expect(reply.status == 200)
+            let mine = try #require(try PushAck.decode(reply.body).perOrigin.first)
+            #expect(mine.contiguousSeq == 1 && mine.gaps.count == 64)
+            #expect(mine.highestSeq == mine.gaps.last!.upperBound + 1, "highest \(mine.highestSeq)")
+            let held = Set(sent.map(\.seq))
+            for seq in 1...mine.highestSeq where !mine.gaps.contains(where: { $0.contains(seq) }) {
+                #expect(held.contains(seq), "the ack claims op \(seq), which the hub lacks")
+            }
+            #expect(mine.highestSeq < 299, "the ack claims beyond its 64th gap")
+        }
+    }
+
     @Test func gapsAndQuarantineShowInTheAck() async throws {
         try await TestHub.with { hub in
             let node = try TestNode()

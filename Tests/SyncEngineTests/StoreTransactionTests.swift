@@ -115,3 +115,43 @@ struct DerivedAreaObserver: MergeObserver {
         #expect(try hub.local { try $0.scalar("SELECT text FROM notes", as: String.self) } == "Bria")
     }
 }
+
+/// Issue 15: readers beside the writer, and stores open as documented.
+@Suite struct ReaderAndPragmaTests {
+    @Test func aReadSeesTheLastCommitWithoutWaitingForAnOpenWrite() async throws {
+        let dir = TempDir(), clock = ManualClock()
+        let hub = try Store.create(path: dir.file("hub.db"), role: .hub, options: options(clock))
+        try hub.write { try $0.create("ref.mission", "MINUSCA") }
+        let committed = try hub.read { try $0.scalar("SELECT count(*) FROM ops", as: Int64.self) }
+        #expect(committed == 1)
+        // Inside an open write transaction (the writer's lock held), a read answers at once with
+        // the last committed state, not the uncommitted one.
+        let seen = try hub.transaction { tx -> Int64? in
+            try tx.write { try $0.create("ref.mission", "MINUSMA") }
+            return try hub.read { try $0.scalar("SELECT count(*) FROM ops", as: Int64.self) }
+        }
+        #expect(seen == 1)
+        let after = try await hub.readAsync { try $0.scalar("SELECT count(*) FROM ops", as: Int64.self) }
+        #expect(after == 2)
+        // Readers cannot write.
+        #expect(throws: (any Error).self) { try hub.read { try $0.execute("DELETE FROM ops") } }
+        // A pull served from a reader sees every committed op.
+        let slice = try hub.opsForPull(scopes: [ScopePolicy.reference], excludingOrigin: nil, after: 0)
+        #expect(slice.ops.count == 2)
+    }
+
+    @Test(arguments: [Synchronous.full, .normal])
+    func storesOpenInWALWithTheDocumentedSynchronousLevel(_ level: Synchronous) throws {
+        let dir = TempDir(), clock = ManualClock()
+        var o = options(clock)
+        o.synchronous = level
+        let store = try Store.create(path: dir.file("s.db"), role: .node, options: o)
+        for opened in [store, try Store.open(path: dir.file("s.db"), options: o)] {
+            let (mode, sync) = try opened.local { db in
+                (try db.scalar("PRAGMA journal_mode", as: String.self), try db.scalar("PRAGMA synchronous", as: Int64.self))
+            }
+            #expect(mode == "wal")
+            #expect(sync == (level == .full ? 2 : 1))
+        }
+    }
+}
