@@ -168,28 +168,24 @@ extension Store {
             try db.cachedStatement("SELECT id FROM scopes WHERE name = ?").queryFirst([.text(name)]) { $0.int64(0) } ?? nil
         }.filter { $0 != MergeContext.quarantineScope }
         guard !ids.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
-        let placeholders = ids.indices.map { "?\($0 + 3)" }.joined(separator: ", ")
+        let placeholders = ids.indices.map { "?\($0 + 4)" }.joined(separator: ", ")
+        // The puller's own ops are left out in SQL (spec §10.4 allows it): they cost neither a
+        // row of the page nor a round trip. The scope index holds (origin, seq) as the key.
         let walk = try db.cachedStatement("""
             SELECT local_seq, origin, seq, length(body) FROM ops
-            WHERE scope IN (\(placeholders)) AND local_seq > ?1
+            WHERE scope IN (\(placeholders)) AND local_seq > ?1 AND origin IS NOT ?3
             ORDER BY local_seq LIMIT ?2
             """)
         let bodyOf = try db.cachedStatement("SELECT body FROM ops WHERE origin = ?1 AND seq = ?2")
+        let scopeArguments = ids.map { DatabaseValue.integer($0) }
         var ops: [Op] = []
         var next = cursor
         var bytes = 0
-        var examined = 0
         var more = false
-        try walk.forEachRow([.integer(cursor), .integer(Int64(maxOps + 1))] + ids.map { .integer($0) }) { row in
-            guard examined < maxOps else { more = true; return .stop }
-            let localSeq = row.int64(0) ?? 0, origin = row.nodeID(1), length = row.int(3) ?? 0
-            if let excludingOrigin, origin == excludingOrigin {
-                examined += 1
-                next = localSeq
-                return .next
-            }
+        try walk.forEachRow([.integer(cursor), .integer(Int64(maxOps + 1)), excludingOrigin?.databaseValue ?? .null] + scopeArguments) { row in
+            guard ops.count < maxOps else { more = true; return .stop }
+            let localSeq = row.int64(0) ?? 0, length = row.int(3) ?? 0
             if !ops.isEmpty && bytes + length > maxBytes { more = true; return .stop }
-            examined += 1
             next = localSeq
             // Same connection, same read snapshot as the walk (it is still stepping): the
             // row is there; a missing one would fail decoding as `truncated`, never skip.
@@ -197,6 +193,13 @@ extension Store {
             ops.append(try OpCodec.decode(body))
             bytes += length
             return .next
+        }
+        if !more {
+            // Everything after `next` in these scopes is the puller's own: move past it, so the
+            // next pull does not walk it again.
+            let last = try db.cachedStatement("SELECT max(local_seq) FROM ops WHERE scope IN (\(ids.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))")
+                .queryFirst(scopeArguments) { $0.int64(0) } ?? nil
+            if let last, last > next { next = last }
         }
         return PullSlice(ops: ops, nextCursor: next, more: more)
     }

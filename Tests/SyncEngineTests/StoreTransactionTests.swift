@@ -155,3 +155,24 @@ struct DerivedAreaObserver: MergeObserver {
         }
     }
 }
+
+@Suite struct PullSkipsOwnOpsTests {
+    /// Issue 15: after a push the node's pull must not walk back through what it just sent.
+    @Test func onePullMovesPastThePullersOwnOps() throws {
+        let dir = TempDir(), clock = ManualClock()
+        let hub = try Store.create(path: dir.file("hub.db"), role: .hub, options: options(clock))
+        let node = try Store.create(path: dir.file("node.db"), role: .node, options: options(clock))
+        let entity = EntityID.make(owner: node.nodeID)
+        try node.write { tx in for i in 0..<3000 { try tx.set("report", entity, "f\(i)", .int(Int64(i))) } }
+        try node.pushAll(to: hub)
+        try hub.write { try $0.set("report", entity, "hub.receivedAt", .int(1)) }  // one op for the node
+        let scopes = ScopePolicy.scopes(for: node.nodeID)
+        let slice = try hub.opsForPull(scopes: scopes, excludingOrigin: node.nodeID, after: 0, maxOps: 1000)
+        #expect(slice.ops.count == 1 && !slice.more, "\(slice.ops.count) ops, more \(slice.more)")
+        let last = try hub.read { try $0.scalar("SELECT max(local_seq) FROM ops", as: Int64.self) }
+        #expect(slice.nextCursor == last)
+        // Nothing new: the cursor stays where it is.
+        let again = try hub.opsForPull(scopes: scopes, excludingOrigin: node.nodeID, after: slice.nextCursor, maxOps: 1000)
+        #expect(again.ops.isEmpty && again.nextCursor == slice.nextCursor && !again.more)
+    }
+}
