@@ -39,14 +39,37 @@ public struct ReportListing: HubListing {
     public static func load(store: Store) throws -> [ReportListing] {
         let names = try NodeRegistry(store: store).names()
         let summaries = try ReportEvents.summaries(store: store)
-        let listings = try store.documents(ReceiptStamper.collection).compactMap { document -> ReportListing? in
-            let listing = ReportListing(document, names: names, summary: summaries[document.entity])
-            return document.exists || listing.receivedAt != nil ? listing : nil
+        // Four fields of each report from the registers' key, not whole documents (issue 15).
+        let rows = try store.project(ReceiptStamper.collection, fields: Self.fields)
+        let listings = rows.compactMap { row -> ReportListing? in
+            let listing = ReportListing(row, names: names, summary: summaries[row.entity])
+            return row.exists || listing.receivedAt != nil ? listing : nil
         }
         return listings.sorted { a, b in
             if a.receivedAt != b.receivedAt { return (a.receivedAt ?? 0) > (b.receivedAt ?? 0) }
             return (a.reference ?? a.entity) < (b.reference ?? b.entity)
         }
+    }
+
+    /// The fields a line shows, in `ProjectedEntity.values` order.
+    static let fields = ["ref", ReceiptStamper.field, "derived.category", "derived.involvesChild"]
+
+    /// The line of one report from its projection (`load`).
+    init(_ row: ProjectedEntity, names: [NodeID: String], summary: ReportEvents.Summary?) {
+        let owner = EntityID.owner(row.entity)
+        let withdrawal = row.exists ? nil : summary?.lastWithdrawal
+        entity = row.entity
+        reference = row.values[0].flatMap { if case .string(let text) = $0 { text } else { nil } }
+        originNode = owner
+        originName = owner.flatMap { names[$0] }
+        receivedAt = row.values[1].flatMap { if case .int(let ms) = $0, ms >= 0 { UInt64(ms) } else { nil } }
+        category = row.values[2].flatMap { if case .int(let c) = $0 { c } else { nil } }
+        involvesChild = row.values[3].flatMap { if case .bool(let b) = $0 { b } else { nil } }
+        status = row.exists ? .received : .withdrawn
+        withdrawnBy = withdrawal?.by
+        withdrawnByName = withdrawal?.by.flatMap { names[$0] }
+        withdrawnAt = withdrawal?.at
+        amendments = summary?.amendments ?? 0
     }
 
     /// The line of one report (`load` leaves out those deleted before the hub received them).
