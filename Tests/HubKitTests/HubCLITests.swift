@@ -28,7 +28,16 @@ import Testing
         let dir = temporaryDirectory() + "/hub"
         let before = await runHub(["node", "list", "--data-dir", dir])
         #expect(before.status == 1 && before.error.contains("missionhub init"))
-        #expect(await runHub(["init", "--mission", "minusca", "--data-dir", dir]).status == 1)
+        // A bad value is a usage error (64), refused before the data directory is touched.
+        let lowercase = await runHub(["init", "--mission", "minusca", "--data-dir", dir])
+        #expect(lowercase.status == 64)
+        #expect(lowercase.error.hasPrefix("""
+            error: 'minusca' for '--mission <code>' is not a mission code
+            hint: write 2 to 16 capital letters or digits, starting with a letter, such as MINUSCA
+            Usage: missionhub init --mission <code> [--data-dir <dir>]
+
+            """))
+        #expect(!FileManager.default.fileExists(atPath: dir))
         let created = await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir])
         #expect(created.status == 0)
         #expect(created.output.contains("MINUSCA"))
@@ -44,11 +53,11 @@ import Testing
     @Test func enrollPrintsATokenTheHubKeepsOnlyHashed() async throws {
         let dir = temporaryDirectory() + "/hub"
         #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
-        for (arguments, fragment) in [(["node", "enroll", "bad name"], "not a node name"), (["node", "enroll", "-x"], ""),
-                                      (["node", "enroll", "field-1", "--expires", "0h"], "not a token lifetime"),
-                                      (["node", "enroll", "field-1", "--expires", "31d"], "not a token lifetime")] {
+        for (arguments, status, fragment) in [(["node", "enroll", "bad name"], 1, "not a node name"), (["node", "enroll", "-x"], 64, ""),
+                                              (["node", "enroll", "field-1", "--expires", "0h"], 64, "'0h' for '--expires <lifetime>' is not a token lifetime"),
+                                              (["node", "enroll", "field-1", "--expires", "31d"], 64, "from 1m to 30d, such as 24h")] {
             let result = await runHub(arguments + ["--data-dir", dir])
-            #expect(result.status == (fragment.isEmpty ? 64 : 1), "\(arguments)")
+            #expect(result.status == Int32(status), "\(arguments)")
             #expect(fragment.isEmpty || result.error.contains(fragment), "\(result.error)")
         }
         let clock = TestClock()
