@@ -5,6 +5,7 @@ import JSON
 import SyncEngine
 import SyncProtocol
 import Testing
+import Toolkit
 
 @Suite struct HubCLITests {
     @Test func helpAndUsageErrors() async {
@@ -22,6 +23,53 @@ import Testing
             #expect(result.error.hasPrefix("error: "), "\(bad)")
             #expect(result.output.isEmpty, "\(bad)")
         }
+    }
+
+    @Test func versionNamesTheReleaseAndTheProtocol() async {
+        let result = await runHub(["--version"])
+        #expect(result.status == 0 && result.error.isEmpty)
+        #expect(result.output == "missionhub \(ProductVersion.release) (protocol \(RequestSigning.protocolVersion))\n")
+        #expect(result.output.hasPrefix("missionhub 0.") && result.output.hasSuffix(" (protocol 1)\n"))
+        let help = await runHub(["--help"])
+        #expect(help.output.contains("  --version               Show the version.\n"))
+    }
+
+    /// Every bad value or combination is refused by the parser, with 64, before the data
+    /// directory (or any store in it) is touched; the message names the option and says what to write.
+    @Test func badValuesAreUsageErrorsBeforeAnyStateOpens() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        for (arguments, message) in [
+            (["init", "--mission", "m"], "error: 'm' for '--mission <code>' is not a mission code"),
+            (["init"], "error: missing option '--mission <code>'"),
+            (["backup"], "error: missing option '--out <file>'"),
+            (["backup", "--out="], "error: missing value for option '--out <file>'"),
+            (["restore"], "error: missing option '--from <file>'"),
+            (["node", "enroll", "field-1", "--expires", "1d2h"], "error: '1d2h' for '--expires <lifetime>' is not a token lifetime"),
+            (["serve", "--listen", "localhost"], "error: 'localhost' for '--listen <host:port>' is not a listen address"),
+            (["serve", "--unix", "hub.sock"], "error: 'hub.sock' for '--unix <path>' is not an absolute path"),
+            (["serve", "--listen", "127.0.0.1:1", "--unix", "/tmp/x.sock"], "error: give either --listen <host:port> or --unix <path>, not both"),
+            (["quarantine", "release"], "error: give <node> or --all"),
+            (["quarantine", "release", "field-1", "--all"], "error: give either <node> or --all, not both"),
+        ] {
+            let result = await runHub(arguments + ["--data-dir", dir])
+            #expect(result.status == 64, "\(arguments)")
+            let lines = result.error.split(separator: "\n").map(String.init)
+            #expect(lines.first == message, "\(arguments)")
+            #expect(lines.dropLast().last?.hasPrefix("Usage: missionhub \(arguments[0])") == true, "\(arguments)")
+            #expect(lines.last == "  See 'missionhub \(arguments.prefix { !$0.hasPrefix("-") }.prefix(2).filter { $0 != "field-1" }.joined(separator: " ")) --help' for more information.", "\(arguments)")
+            #expect(result.output.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: dir), "\(arguments)")
+        }
+        let help = await runHub(["init", "--help"])
+        #expect(help.output.contains("USAGE: missionhub init --mission <code> [--data-dir <dir>]\n"))
+        #expect(await runHub(["backup", "--help"]).output.contains("USAGE: missionhub backup --out <file> [--data-dir <dir>]\n"))
+    }
+
+    @Test func errorsOfACommandUseTheOneStyle() async {
+        let dir = temporaryDirectory() + "/hub"
+        let result = await runHub(["node", "list", "--data-dir", dir])
+        #expect(result.status == 1)
+        #expect(result.error == "error: no hub store in this data directory\nhint: run `missionhub init --mission CODE` first, or pass --data-dir\n")
     }
 
     @Test func initOnceThenCommandsWork() async throws {

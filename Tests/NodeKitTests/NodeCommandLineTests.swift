@@ -3,6 +3,8 @@ import JSON
 import NodeKit
 import SyncEngine
 import Testing
+import Toolkit
+import SyncProtocol
 
 @Suite struct NodeCommandLineTests {
     static let commands: [[String]] = [
@@ -23,6 +25,30 @@ import Testing
         }
         // --data-dir is accepted before the subcommand too.
         #expect(node.run(["--data-dir", node.dataDir] + command + ["--help"], dataDirFlag: false).status == 0)
+    }
+
+    @Test func versionNamesTheReleaseAndTheProtocol() throws {
+        let node = try TestNode()
+        let result = node.run(["--version"], dataDirFlag: false)
+        #expect(result.status == 0 && result.stderr.isEmpty)
+        #expect(result.stdout == "fieldnode \(ProductVersion.release) (protocol \(RequestSigning.protocolVersion))\n")
+        #expect(node.run(["--help"], dataDirFlag: false).stdout.contains("  --version               Show the version.\n"))
+        #expect(node.run(["status", "--version"]).status == 64)
+    }
+
+    /// A bad line is refused before the store is opened: without a node here, `enroll` without
+    /// `--hub` and `daemon --interval soon` are usage errors, not "no field node here".
+    @Test func validationRunsBeforeTheStoreIsOpened() throws {
+        let node = try TestNode()
+        for arguments in [["enroll", "--token", "X"], ["daemon", "--interval", "soon"], ["report", "add", "--json", "-", "--output", "xml"],
+                          ["report", "amend", "REF", "--set", "area"]] {
+            let result = node.run(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(!result.stderr.contains("no field node here"), "\(arguments)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: node.storePath))
+        let help = node.run(["init", "--help"]).stdout
+        #expect(help.contains("USAGE: fieldnode init --mission <code> --node-name <name> [--data-dir <dir>]\n"))
     }
 
     @Test func theHiddenDebugCommandIsNotInHelp() throws {
