@@ -50,6 +50,9 @@ public enum HubCLI {
                                        accepts: Intake.isMissionCode)
     /// `--expires`: 1m to 30d.
     static let tokenLifetime = ValueRule.duration(.seconds(60) ... .seconds(30 * 86_400), noun: "a token lifetime", example: "24h")
+    /// `node enroll NAME`: checked as the registry checks it.
+    static let nodeName = ValueRule(noun: "a node name", hint: "write 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+                                    accepts: NodeRegistry.isValidName)
     /// `--listen`: `HOST:PORT`.
     static let listenAddress = ValueRule(noun: "a listen address",
                                          hint: "write HOST:PORT, such as 127.0.0.1:\(HubSettings.defaultPort) or [::1]:\(HubSettings.defaultPort)") {
@@ -83,7 +86,7 @@ public enum HubCLI {
                             arguments: [
                                 .option("expires", valueName: "lifetime", rule: tokenLifetime, help: "How long the token stays valid: 30m, 24h, 7d (default 24h, at most 30d)."),
                                 .option("config", valueName: "file", help: "The hub's config file (for public_url, public_ca_file, public_pin)."),
-                                .positional("name", help: "A name for the laptop: letters, digits, '.', '_', '-'."),
+                                .positional("name", rule: nodeName, help: "A name for the laptop: letters, digits, '.', '_', '-'."),
                             ]),
                 CommandSpec(name: "tokens", abstract: "List enrollment tokens not yet used, cancelled or expired; cancel one.",
                             discussion: "Never shows a token's text (the hub keeps only its hash). Revoking a node also cancels its outstanding tokens.",

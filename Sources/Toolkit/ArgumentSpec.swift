@@ -35,7 +35,7 @@ public struct ArgumentSpec: Sendable, Equatable {
     public var kind: Kind
     /// For options: whether the command line must give it (a repeating one at least once).
     public var isRequired: Bool
-    /// For options: what every value must look like, or nil for any text.
+    /// For options and positionals: what every value must look like, or nil for any text.
     public var rule: ValueRule?
 
     /// Creates an argument; the static helpers read better at the call site.
@@ -74,9 +74,9 @@ public struct ArgumentSpec: Sendable, Equatable {
 
     /// A positional argument; `valueName` (shown as `<value-name>`) defaults to `name`.
     public static func positional(
-        _ name: String, valueName: String? = nil, optional: Bool = false, help: String
+        _ name: String, valueName: String? = nil, optional: Bool = false, rule: ValueRule? = nil, help: String
     ) -> ArgumentSpec {
-        ArgumentSpec(name: name, help: help, kind: .positional(valueName: valueName ?? name, optional: optional))
+        ArgumentSpec(name: name, help: help, kind: .positional(valueName: valueName ?? name, optional: optional), rule: rule)
     }
 }
 

@@ -178,7 +178,11 @@ struct CommandLineParser {
         guard positionalIndex < specs.count else {
             throw UsageError(message: "unexpected argument '\(word)'")
         }
-        positionals[specs[positionalIndex].name] = word
+        let spec = specs[positionalIndex]
+        if let rule = spec.rule, !rule.allows(word) {
+            throw UsageError(message: "'\(word)' for '\(spec.mention)' is not \(rule.noun)", hint: rule.hint)
+        }
+        positionals[spec.name] = word
         positionalIndex += 1
     }
 

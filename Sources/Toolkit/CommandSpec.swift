@@ -67,8 +67,8 @@ extension CommandSpec {
         if let clash = named.first(where: { $0.name == "help" || $0.short == "h" || $0.name == "version" }) {
             return "'\(name)' declares '\(clash.longName)'; -h/--help and --version are built in"
         }
-        if let odd = arguments.first(where: { ($0.isRequired || $0.rule != nil) && ($0.kind == .flag || $0.isPositional) }) {
-            return "'\(name)' declares '\(odd.name)' required or with a rule; only options can be"
+        if let odd = arguments.first(where: { ($0.isRequired && ($0.kind == .flag || $0.isPositional)) || ($0.rule != nil && $0.kind == .flag) }) {
+            return "'\(name)' declares '\(odd.name)' required or with a rule; only options can be required, flags have no rule"
         }
         let declared = Set(arguments.map(\.name))
         if let unknown = constraints.flatMap(\.names).first(where: { !declared.contains($0) }) {

@@ -101,7 +101,7 @@ import Toolkit
     @Test func enrollPrintsATokenTheHubKeepsOnlyHashed() async throws {
         let dir = temporaryDirectory() + "/hub"
         #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
-        for (arguments, status, fragment) in [(["node", "enroll", "bad name"], 1, "not a node name"), (["node", "enroll", "-x"], 64, ""),
+        for (arguments, status, fragment) in [(["node", "enroll", "bad name"], 64, "'bad name' for '<name>' is not a node name\nhint: write 1 to 64 letters"), (["node", "enroll", "-x"], 64, ""),
                                               (["node", "enroll", "field-1", "--expires", "0h"], 64, "'0h' for '--expires <lifetime>' is not a token lifetime"),
                                               (["node", "enroll", "field-1", "--expires", "31d"], 64, "from 1m to 30d, such as 24h")] {
             let result = await runHub(arguments + ["--data-dir", dir])

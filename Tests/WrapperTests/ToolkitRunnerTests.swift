@@ -62,7 +62,7 @@ import Testing
         let odd = run(["release", "--all"]) { _ in throw Odd() }
         #expect(odd.status == 70)
         #expect(odd.error == "error: internal error (Odd)\nhint: this is a bug; please report it with the command you ran\n")
-        let fine = run(["release", "n1"]) { command in #expect(command.positional("node") == "n1") }
+        let fine = run(["release", "nodeone"]) { command in #expect(command.positional("node") == "nodeone") }
         #expect(fine.status == 0 && fine.error.isEmpty)
     }
 

@@ -25,7 +25,8 @@ enum ToolkitValidationSpec {
             ], constraints: [.exclusive(["listen", "unix"])]),
             CommandSpec(name: "release", abstract: "Release.", arguments: [
                 .flag("all", help: "Everything."),
-                .positional("node", optional: true, help: "One node."),
+                .positional("node", optional: true, rule: ValueRule(noun: "a node name", hint: "write letters") { $0.allSatisfy(\.isLetter) },
+                            help: "One node."),
             ], constraints: [.exactlyOne(["node", "all"])]),
         ],
         version: "hub 9.9.9 (protocol 1)")
@@ -87,7 +88,8 @@ enum ToolkitValidationSpec {
         (["serve", "--count", "+3"], "error: '+3' for '--count <n>' is not a count\nhint: write a whole number from 1 to 9"),
         (["serve", "--listen", "a:1", "--unix", "/x"], "error: give either --listen <host:port> or --unix <path>, not both"),
         (["release"], "error: give <node> or --all"),
-        (["release", "n1", "--all"], "error: give either <node> or --all, not both"),
+        (["release", "n1!"], "error: 'n1!' for '<node>' is not a node name\nhint: write letters"),
+        (["release", "nodeone", "--all"], "error: give either <node> or --all, not both"),
     ])
     func badValuesAndCombinationsAreUsageErrorsThatSayWhatToWrite(args: [String], expected: String) {
         #expect(ToolkitValidationSpec.problem(args + (args.first == "init" ? ["--set", "a=1"] : [])) == expected)
@@ -100,7 +102,7 @@ enum ToolkitValidationSpec {
         }
         #expect(command.duration("expires") == .seconds(5400))
         #expect(ToolkitValidationSpec.problem(["release", "--all"]) == nil)
-        #expect(ToolkitValidationSpec.problem(["release", "n1"]) == nil)
+        #expect(ToolkitValidationSpec.problem(["release", "nodeone"]) == nil)
         #expect(ToolkitValidationSpec.problem(["serve", "--unix", "/run/x.sock", "--count", "9"]) == nil)
     }
 
