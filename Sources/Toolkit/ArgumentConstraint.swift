@@ -21,7 +21,7 @@ public enum ArgumentConstraint: Sendable, Equatable {
     /// The usage error for a command line that gives `given` of ``names``, or nil when it keeps
     /// the constraint. `mention` names an argument as messages do (`--unix <path>`, `<node>`).
     func violation(given: [String], mention: (String) -> String) -> String? {
-        let choices = Self.either(names.map(mention))
+        let choices = ValueRule.either(names.map(mention))
         switch self {
         case .exclusive where given.count > 1, .exactlyOne where given.count > 1:
             return "give either \(choices), not both"
@@ -30,10 +30,5 @@ public enum ArgumentConstraint: Sendable, Equatable {
         default:
             return nil
         }
-    }
-
-    /// `a or b`, `a, b or c`.
-    private static func either(_ words: [String]) -> String {
-        words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " or " + words[words.count - 1]
     }
 }

@@ -37,9 +37,12 @@ public struct ValueRule: Sendable, Equatable, CustomStringConvertible {
 
     /// One of a few words, such as `text` or `json`.
     public static func choices(_ values: [String], noun: String) -> ValueRule {
-        let listed = values.count < 2 ? values.joined()
-            : values.dropLast().joined(separator: ", ") + " or " + values[values.count - 1]
-        return ValueRule(noun: noun, hint: "write \(listed)") { values.contains($0) }
+        ValueRule(noun: noun, hint: "write \(either(values))") { values.contains($0) }
+    }
+
+    /// `a or b`, `a, b or c`: how messages list alternatives.
+    static func either(_ words: [String]) -> String {
+        words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " or " + words[words.count - 1]
     }
 
     /// A duration written with ``DurationText`` (`30s`, `5m`, `24h`, `7d`) within `range`.
