@@ -62,10 +62,7 @@ extension HubCLI {
     /// reports they create as received.
     static func quarantineRelease(_ context: CommandContext) throws -> String {
         let target = context.command.positional("node")
-        let all = context.command.flag("all")
-        guard (target != nil) != all else {
-            throw UsageFailure(message: "give a node (its name or id, as in `missionhub quarantine list`) or --all, not both")
-        }
+        // Exactly one of <node> and --all: a constraint of the spec, checked by the parser.
         let store = try context.openStore()
         var origin: NodeID?
         if let target {

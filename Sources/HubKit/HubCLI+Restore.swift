@@ -20,7 +20,7 @@ extension HubCLI {
     ///    are not touched: no security decision is rolled back. The registry learns the new
     ///    epoch and writer id; every node's reported backlog becomes unknown.
     static func restore(_ context: CommandContext) throws -> String {
-        let source = try context.required("from", "file")
+        let source = context.required("from")
         let directory = context.dataDirectory()
         guard FileManager.default.fileExists(atPath: source) else {
             throw HubError(.invalidValue, "there is no file \(source)", hint: "give the file `missionhub backup --out` wrote")

@@ -1,6 +1,8 @@
 import Dispatch
+import FieldModel
 import HTTP
 import SyncEngine
+import SyncProtocol
 import Toolkit
 
 /// Where a command's output goes: stdout for results, stderr for errors and logs.
@@ -31,12 +33,31 @@ public struct ServeHooks: Sendable {
     }
 }
 
-/// The `missionhub` command line: parse, run, map failures to exit codes (0 ok, 1 user error,
-/// 64 usage error, 70 internal). `main.swift` only calls `run`.
+/// The `missionhub` command line: parse and validate, run, map failures to exit codes (0 ok,
+/// 1 user error, 64 usage error, 70 internal) with Toolkit's `CLIRunner`, as `fieldnode` does.
+/// `main.swift` only calls `run`.
 public enum HubCLI {
     static let dataDirOption = ArgumentSpec.option("data-dir", valueName: "dir",
                                                    help: "The hub's data directory (else $MISSIONHUB_DATA_DIR, $STATE_DIRECTORY, ~/.local/share/fieldsync/hub).")
     static let jsonFlag = ArgumentSpec.flag("json", help: "Print JSON.")
+
+    /// What `missionhub --version` prints.
+    public static let version = ProductVersion.line(executable: "missionhub", protocolVersion: RequestSigning.protocolVersion)
+
+    /// `--mission`: checked like the intake checks `mission`.
+    static let missionCode = ValueRule(noun: "a mission code",
+                                       hint: "write 2 to 16 capital letters or digits, starting with a letter, such as MINUSCA",
+                                       accepts: Intake.isMissionCode)
+    /// `--expires`: 1m to 30d.
+    static let tokenLifetime = ValueRule.duration(.seconds(60) ... .seconds(30 * 86_400), noun: "a token lifetime", example: "24h")
+    /// `node enroll NAME`: checked as the registry checks it.
+    static let nodeName = ValueRule(noun: "a node name", hint: "write 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+                                    accepts: NodeRegistry.isValidName)
+    /// `--listen`: `HOST:PORT`.
+    static let listenAddress = ValueRule(noun: "a listen address",
+                                         hint: "write HOST:PORT, such as 127.0.0.1:\(HubSettings.defaultPort) or [::1]:\(HubSettings.defaultPort)") {
+        (try? HubSettings.parseListen($0)) != nil
+    }
 
     /// The command tree.
     public static let spec = CommandSpec(
@@ -44,7 +65,8 @@ public enum HubCLI {
         subcommands: [
             CommandSpec(name: "init", abstract: "Create the hub's store for a mission.",
                         discussion: "Creates the data directory (mode 0700) and the store hub.sqlite in it, with the hub's node id and sealing key.",
-                        arguments: [.option("mission", valueName: "code", help: "The mission code, such as MINUSCA (required).")]),
+                        arguments: [.option("mission", valueName: "code", required: true, rule: missionCode,
+                                            help: "The mission code, such as MINUSCA.")]),
             CommandSpec(name: "serve", abstract: "Serve the sync endpoints until SIGTERM or SIGINT.",
                         discussion: """
                             Without --listen or --unix the hub listens on 127.0.0.1:\(HubSettings.defaultPort); put it behind a TLS terminator (see Deploy/). \
@@ -52,17 +74,19 @@ public enum HubCLI {
                             Logs go to stderr with journald priorities; under systemd (Type=notify) the hub reports readiness, pings the watchdog and stops gracefully on SIGTERM.
                             """,
                         arguments: [
-                            .option("listen", valueName: "host:port", help: "Listen on TCP, such as 127.0.0.1:8470."),
-                            .option("unix", valueName: "path", help: "Listen on a Unix socket instead of TCP."),
+                            .option("listen", valueName: "host:port", rule: listenAddress, help: "Listen on TCP, such as 127.0.0.1:8470."),
+                            .option("unix", valueName: "path", rule: .absolutePath(example: "/run/missionhub/hub.sock"),
+                                    help: "Listen on a Unix socket instead of TCP."),
                             .option("config", valueName: "file", help: "Read settings from this key = value file."),
-                        ]),
+                        ],
+                        constraints: [.exclusive(["listen", "unix"])]),
             CommandSpec(name: "node", abstract: "Enroll, list and revoke field laptops.", subcommands: [
                 CommandSpec(name: "enroll", abstract: "Issue a one-time enrollment token for a new field laptop.",
                             discussion: "Prints the `fieldnode enroll` command to run on the laptop, with the hub's address, CA file and pin from the config file's public_url, public_ca_file and public_pin (--config, else /etc/fieldsync/missionhub.conf when it exists).",
                             arguments: [
-                                .option("expires", valueName: "lifetime", help: "How long the token stays valid: 30m, 24h, 7d (default 24h, at most 30d)."),
+                                .option("expires", valueName: "lifetime", rule: tokenLifetime, help: "How long the token stays valid: 30m, 24h, 7d (default 24h, at most 30d)."),
                                 .option("config", valueName: "file", help: "The hub's config file (for public_url, public_ca_file, public_pin)."),
-                                .positional("name", help: "A name for the laptop: letters, digits, '.', '_', '-'."),
+                                .positional("name", rule: nodeName, help: "A name for the laptop: letters, digits, '.', '_', '-'."),
                             ]),
                 CommandSpec(name: "tokens", abstract: "List enrollment tokens not yet used, cancelled or expired; cancel one.",
                             discussion: "Never shows a token's text (the hub keeps only its hash). Revoking a node also cancels its outstanding tokens.",
@@ -89,49 +113,31 @@ public enum HubCLI {
                             arguments: [
                                 .flag("all", help: "Release every laptop's held changes."),
                                 .positional("node", optional: true, help: "The laptop's name or node id, as in `quarantine list`."),
-                            ]),
+                            ],
+                            constraints: [.exactlyOne(["node", "all"])]),
             ]),
             CommandSpec(name: "backup", abstract: "Copy the hub store to a new file, consistently, even while serving.",
                         discussion: "The copy holds the reports. It does not hold the device registry (registry.sqlite) nor the private keys (keys/), which a restore never rolls back; keep those apart.",
-                        arguments: [.option("out", valueName: "file", help: "The backup file to create (must not exist).")]),
+                        arguments: [.option("out", valueName: "file", required: true, help: "The backup file to create (must not exist).")]),
             CommandSpec(name: "restore", abstract: "Put a backup back as the hub's store, as a new epoch (the hub must be stopped).",
                         discussion: "The store being replaced is kept as hub.sqlite.replaced-<time>. The restored hub writes under a new id and announces a new epoch, so every laptop resends what the backup lacks and pulls again on its next sync. Devices, tokens, revocations and replay counters (registry.sqlite) are never restored: no security decision is undone.",
-                        arguments: [.option("from", valueName: "file", help: "The backup file written by `missionhub backup`.")]),
-        ])
+                        arguments: [.option("from", valueName: "file", required: true, help: "The backup file written by `missionhub backup`.")]),
+        ],
+        version: version)
 
     /// Runs `missionhub` with `arguments` (without the executable name); returns the exit status.
     public static func run(arguments: [String], environment: [String: String], console: HubConsole = .standard,
                            clock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds,
                            hooks: ServeHooks = ServeHooks()) async -> Int32 {
-        let command: ParsedCommand
-        switch parseCommandLine(arguments, root: spec, globalOptions: [dataDirOption]) {
-        case .help(let text):
-            console.output(text)
-            return ExitCode.ok.rawValue
-        case .usageError(let text):
-            console.error(text)
-            return ExitCode.usage.rawValue
-        case .run(let parsed):
-            command = parsed
-        }
-        let context = CommandContext(command: command, environment: environment, console: console, clock: clock)
-        do {
+        let runner = CLIRunner(root: spec, globalOptions: [dataDirOption], output: console.output, error: console.error)
+        return await runner.run(arguments) { command in
+            let context = CommandContext(command: command, environment: environment, console: console, clock: clock)
             if command.path == ["serve"] {
                 try await serve(context, hooks: hooks)
             } else {
                 let text = try await offload { try runBlocking(context) }
                 console.output(text)
             }
-            return ExitCode.ok.rawValue
-        } catch let error as HubError {
-            console.error(error.cliError.description + "\n")
-            return error.cliError.exitCode.rawValue
-        } catch let error as UsageFailure {
-            console.error("error: \(error.message)\nUsage: see 'missionhub \(command.path.joined(separator: " ")) --help'\n")
-            return ExitCode.usage.rawValue
-        } catch {
-            console.error("error: internal error (\(type(of: error))); please report it\n")
-            return ExitCode.internalError.rawValue
         }
     }
 
@@ -161,11 +167,6 @@ public enum HubCLI {
     }
 }
 
-/// A command line that parsed but is incomplete (a required option missing): exit 64.
-struct UsageFailure: Error, Sendable {
-    let message: String
-}
-
 /// What a command runs with.
 struct CommandContext: Sendable {
     let command: ParsedCommand
@@ -184,11 +185,9 @@ struct CommandContext: Sendable {
         try HubStore.open(dataDirectory: dataDirectory(), options: HubStore.options(wallClock: clock))
     }
 
-    /// The value of a required option.
-    func required(_ option: String, _ placeholder: String) throws(UsageFailure) -> String {
-        guard let value = command.option(option), !value.isEmpty else {
-            throw UsageFailure(message: "missing option '--\(option) <\(placeholder)>'")
-        }
-        return value
+    /// The value of an option the spec declares `required: true` (the parser refused a line
+    /// without it, or with it empty).
+    func required(_ option: String) -> String {
+        command.option(option) ?? ""
     }
 }

@@ -3,7 +3,7 @@ import Toolkit
 
 /// A failure of a `missionhub` command, in the user's terms. `message` says what went wrong,
 /// `hint` what to do next; neither ever carries report content.
-public struct HubError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct HubError: Error, Sendable, Equatable, CustomStringConvertible, CLIErrorConvertible {
     /// What kind of failure; it decides the exit status (see `cliError`).
     public enum Code: String, Sendable {
         /// The data directory holds no hub store yet.
@@ -46,7 +46,8 @@ public struct HubError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { hint.map { "\(message); \($0)" } ?? message }
 
-    /// The error as the CLI shows it: exit 70 for `internal`, 1 for everything else.
+    /// The error as the CLI shows it (`CLIRunner`): exit 70 for `internal`, 1 for everything
+    /// else. A bad command line never becomes a `HubError`: the parser refuses it first (64).
     public var cliError: CLIError {
         code == .internal ? .internal(message, hint: hint) : .user(message, hint: hint)
     }

@@ -1,4 +1,5 @@
 import FieldModel
+import Toolkit
 
 /// Times as the hub prints them: RFC 3339 in UTC, to the second (`2025-11-23T12:13:20Z`), and
 /// lifetimes such as `24h`.
@@ -15,16 +16,8 @@ public enum TimeText {
     /// A lifetime written `N` + unit (`s`, `m`, `h`, `d`), e.g. `90m`, `24h`, `7d`, in ms.
     /// Nil when the text is not of that form or is zero.
     public static func lifetimeMilliseconds(_ text: String) -> UInt64? {
-        guard let unit = text.last, let count = UInt64(text.dropLast()), count > 0 else { return nil }
-        let scale: UInt64
-        switch unit {
-        case "s": scale = 1000
-        case "m": scale = 60_000
-        case "h": scale = 3_600_000
-        case "d": scale = 86_400_000
-        default: return nil
-        }
-        let (product, overflow) = count.multipliedReportingOverflow(by: scale)
+        guard let seconds = DurationText.seconds(text), seconds > 0 else { return nil }
+        let (product, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1000)
         return overflow ? nil : product
     }
 }

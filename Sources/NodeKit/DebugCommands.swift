@@ -20,8 +20,8 @@ enum DebugCommands {
     static let burst = CommandSpec(
         name: "burst", abstract: "Write N generated reports, one transaction each, printing each reference after its commit.",
         arguments: [
-            .option("count", valueName: "n", help: "How many reports."),
-            .option("seed", valueName: "seed", help: "Seed for the generated content (default 1)."),
+            .option("count", valueName: "n", required: true, rule: .integer(1...Int.max, noun: "a count"), help: "How many reports."),
+            .option("seed", valueName: "seed", rule: .integer(0...Int.max, noun: "a seed"), help: "Seed for the generated content (default 1)."),
         ])
 
     static let check = CommandSpec(name: "check", abstract: "Describe the store as JSON, for tests.")
@@ -50,12 +50,9 @@ enum DebugCommands {
     }
 
     static func runBurst(_ context: NodeContext) throws {
-        guard let text = context.command.option("count"), let count = Int(text), count > 0 else {
-            throw NodeError.usage("--count must be a positive number")
-        }
-        guard let seed = UInt64(context.command.option("seed") ?? "1") else {
-            throw NodeError.usage("--seed must be a non-negative number")
-        }
+        // Both checked by the parser (the options' rules).
+        let count = context.command.option("count").flatMap { Int($0) } ?? 0
+        let seed = context.command.option("seed").flatMap { UInt64($0) } ?? 1
         let node = try context.openNode()
         var generator = SplitMix64(seed: seed)
         for index in 0..<count {

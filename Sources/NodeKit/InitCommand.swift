@@ -9,8 +9,9 @@ enum InitCommand {
     static let maxNodeNameLength = 64
 
     static func run(_ context: NodeContext) throws {
-        let mission = try missionCode(context.command.option("mission"))
-        let nodeName = try nodeName(context.command.option("node-name"))
+        // Both are required and checked by the parser (NodeCommands.initCommand).
+        let mission = context.command.option("mission") ?? ""
+        let nodeName = (context.command.option("node-name") ?? "").trimmingCharacters(in: .whitespaces)
         let home = context.home
         if home.hasStore { throw alreadyThere(home, hooks: TestHooks(environment: context.environment)) }
         try DataDirectory.prepare(home.directory)
@@ -22,24 +23,11 @@ enum InitCommand {
         context.say("next: record a report with 'fieldnode report new', or connect this laptop to the hub with 'fieldnode enroll'")
     }
 
-    /// The mission code, checked like the intake checks `mission`.
-    static func missionCode(_ value: String?) throws -> String {
-        guard let value else { throw NodeError.usage("missing option '--mission <code>'") }
-        guard Intake.isMissionCode(value) else {
-            throw NodeError.usage("'\(value)' is not a mission code; use 2 to 16 capital letters or digits starting with a letter, e.g. MINUSCA")
-        }
-        return value
-    }
-
-    /// A name for the laptop: 1 to 64 printable characters.
-    static func nodeName(_ value: String?) throws -> String {
-        guard let value else { throw NodeError.usage("missing option '--node-name <name>'") }
+    /// A name for the laptop: 1 to 64 printable characters, once trimmed of spaces.
+    @Sendable static func isNodeName(_ value: String) -> Bool {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= maxNodeNameLength,
-              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw NodeError.usage("the node name must be 1 to \(maxNodeNameLength) printable characters, e.g. bangui-desk-1")
-        }
-        return trimmed
+        return !trimmed.isEmpty && trimmed.count <= maxNodeNameLength
+            && !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     }
 
     /// The error for a second `init`, naming what is there.

@@ -1,3 +1,4 @@
+import FieldModel
 import Toolkit
 
 /// The `fieldnode` command tree and which function runs each command.
@@ -22,20 +23,30 @@ public enum NodeCommands {
         abstract: "Record reports of sexual exploitation and abuse on a field laptop and sync them to the mission hub.",
         discussion: "Start with 'fieldnode init', then record reports with 'fieldnode report new' "
             + "(interactive) or 'fieldnode report add --json FILE'.",
-        subcommands: [initCommand, enroll, report, sync, daemon, status])
+        subcommands: [initCommand, enroll, report, sync, daemon, status],
+        version: NodeCLI.version)
+
+    /// `text` (default) or `json`.
+    static let outputFormat = ValueRule.choices(["text", "json"], noun: "an output format")
 
     static let initCommand = CommandSpec(
         name: "init", abstract: "Set up this laptop as a field node for one mission.",
         arguments: [
-            .option("mission", valueName: "code", help: "The mission code, e.g. MINUSCA (2 to 16 capital letters or digits)."),
-            .option("node-name", valueName: "name", help: "A name for this laptop that the hub admins will recognise, e.g. bangui-desk-1."),
+            .option("mission", valueName: "code", required: true,
+                    rule: ValueRule(noun: "a mission code", hint: "write 2 to 16 capital letters or digits, starting with a letter, such as MINUSCA",
+                                    accepts: Intake.isMissionCode),
+                    help: "The mission code, e.g. MINUSCA (2 to 16 capital letters or digits)."),
+            .option("node-name", valueName: "name", required: true,
+                    rule: ValueRule(noun: "a node name", hint: "write 1 to \(InitCommand.maxNodeNameLength) printable characters, such as bangui-desk-1",
+                                    accepts: InitCommand.isNodeName),
+                    help: "A name for this laptop that the hub admins will recognise, e.g. bangui-desk-1."),
         ])
 
     static let enroll = CommandSpec(
         name: "enroll", abstract: "Register this node with the mission hub using a one-time token.",
         arguments: [
-            .option("hub", valueName: "url", help: "The hub's address, e.g. https://hub.example.org."),
-            .option("token", valueName: "token", help: "The one-time enrollment token from the hub admin."),
+            .option("hub", valueName: "url", required: true, help: "The hub's address, e.g. https://hub.example.org."),
+            .option("token", valueName: "token", required: true, help: "The one-time enrollment token from the hub admin."),
             .option("label", valueName: "name", help: "A name the hub shows for this laptop (default: the node name)."),
             .option("ca-file", valueName: "file", help: "A PEM bundle of the CAs to trust for the hub (a mission's own CA)."),
             .option("pin", valueName: "sha256//key", help: "Pin the hub's public key (sha256//BASE64)."),
@@ -48,14 +59,14 @@ public enum NodeCommands {
     static let reportAdd = CommandSpec(
         name: "add", abstract: "Record a report from a JSON file (the intake contract).",
         arguments: [
-            .option("json", valueName: "file", help: "The report as JSON; - reads standard input. At most 1 MiB."),
-            .option("output", valueName: "format", help: "text (default) or json."),
+            .option("json", valueName: "file", required: true, help: "The report as JSON; - reads standard input. At most 1 MiB."),
+            .option("output", valueName: "format", rule: outputFormat, help: "text (default) or json."),
         ])
 
     static let reportNew = CommandSpec(
         name: "new", abstract: "Record a report interactively, question by question (for an operator on a call).",
         discussion: "Nothing is saved until you confirm at the end; Ctrl-C or Ctrl-D cancels at any point.",
-        arguments: [.option("output", valueName: "format", help: "text (default) or json.")])
+        arguments: [.option("output", valueName: "format", rule: outputFormat, help: "text (default) or json.")])
 
     static let reportList = CommandSpec(
         name: "list", abstract: "List the reports on this node, newest first.",
@@ -76,7 +87,10 @@ public enum NodeCommands {
             + "together, or none.",
         arguments: [
             .positional("report", valueName: "ref-or-id", help: "The reference code or the id."),
-            .repeatingOption("set", valueName: "path=value", help: "A change; repeat for more."),
+            .repeatingOption("set", valueName: "path=value", required: true,
+                             rule: ValueRule(noun: "PATH=VALUE", hint: "write a field, = and its value, such as --set incident.area=Bria",
+                                             accepts: ReportAmendCommand.isAssignment),
+                             help: "A change; repeat for more."),
         ])
 
     static let sync = CommandSpec(
@@ -87,7 +101,9 @@ public enum NodeCommands {
         name: "daemon", abstract: "Keep syncing in the background (run by systemd).",
         arguments: [
             .option("config", valueName: "file", help: "A configuration file (key = value lines); flags override it."),
-            .option("interval", valueName: "duration", help: "Time between syncs when nothing happens, e.g. 60s or 5m."),
+            .option("interval", valueName: "duration",
+                    rule: .duration(.seconds(1) ... .seconds(86_400), noun: "a sync interval", example: "60s or 5m"),
+                    help: "Time between syncs when nothing happens, e.g. 60s or 5m."),
         ])
 
     static let status = CommandSpec(

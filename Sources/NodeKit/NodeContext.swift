@@ -50,13 +50,9 @@ final class NodeContext {
         say(JSON.encode(value, pretty: true, sortedKeys: true))
     }
 
-    /// `--output text|json` for commands that have it.
-    func outputFormat() throws -> OutputFormat {
-        switch command.option("output") {
-        case nil, "text": return .text
-        case "json": return .json
-        case let other?: throw NodeError.usage("'\(other)' is not an output format; use text or json")
-        }
+    /// `--output text|json` for commands that have it (the parser refused any other value).
+    func outputFormat() -> OutputFormat {
+        command.option("output") == "json" ? .json : .text
     }
 
     /// The current time as RFC 3339 with the local offset, e.g. `2026-03-01T14:05:00+01:00`.

@@ -3,22 +3,20 @@ import SyncClient
 import SyncEngine
 import Toolkit
 
-/// Turns whatever a command threw into what the operator reads (`NodeError`).
+/// Turns whatever a command threw into what the operator reads (`NodeError`, i.e. `CLIError`).
 enum NodeFailure {
+    /// `error` as the operator reads it; anything unknown is an internal error.
     static func describe(_ error: any Error) -> NodeError {
+        .from(error, translate: translate)
+    }
+
+    /// The node's reading of the engine's and the sync client's errors, for `CLIRunner`; nil for
+    /// an error they do not own.
+    static func translate(_ error: any Error) -> NodeError? {
         switch error {
-        case let error as NodeError:
-            return error
-        case let error as StoreError:
-            return describe(error)
-        case let error as DataDirectoryError:
-            return NodeError(error.cliError)
-        case let error as CLIError:
-            return NodeError(error)
-        case let error as SyncClientError:
-            return describe(error)
-        default:
-            return .internal("internal error: \(error)")
+        case let error as StoreError: describe(error)
+        case let error as SyncClientError: describe(error)
+        default: nil
         }
     }
 

@@ -41,7 +41,8 @@ public struct NodeHome: Sendable, Equatable {
 
     /// The error for a command that needs a store where there is none.
     var noNodeHere: NodeError {
-        .user("no field node here (\(directory)); run: fieldnode init --mission CODE --node-name NAME")
+        .user("no field node here (\(directory))",
+              hint: "run `fieldnode init --mission CODE --node-name NAME` first, or pass --data-dir")
     }
 
     /// Fails unless this user may write the directory and the store file: SQLite needs both

@@ -12,8 +12,7 @@ import SyncProtocol
 /// when its value is unchanged, so that amending a field settles a conflict on it.
 enum ReportAmendCommand {
     static func run(_ context: NodeContext) throws {
-        let changes = try context.command.options("set").map(splitAssignment)
-        guard !changes.isEmpty else { throw NodeError.usage("give at least one change: --set PATH=VALUE") }
+        let changes = context.command.options("set").map(splitAssignment)  // required, each checked by isAssignment
         let node = try context.openNode()
         let target = try StoredReport.find(context.command.positional("report") ?? "", in: node)
         let written = try node.store.write { tx -> [String] in
@@ -35,11 +34,15 @@ enum ReportAmendCommand {
         }
     }
 
+    /// Whether `text` is `PATH=VALUE` with a path before the first `=` (the `--set` rule).
+    @Sendable static func isAssignment(_ text: String) -> Bool {
+        text.firstIndex(of: "=").map { $0 != text.startIndex } ?? false
+    }
+
     /// `PATH=VALUE` split at the first `=`; the value may be empty (clears an optional field).
-    static func splitAssignment(_ text: String) throws -> (path: String, value: String) {
-        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw NodeError.usage("'--set \(text)' is not PATH=VALUE, e.g. --set incident.area=Bria")
-        }
+    /// Text without `=` (refused by ``isAssignment(_:)``) is a path with an empty value.
+    static func splitAssignment(_ text: String) -> (path: String, value: String) {
+        guard let equals = text.firstIndex(of: "=") else { return (text, "") }
         return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 

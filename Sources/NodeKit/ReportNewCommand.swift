@@ -8,7 +8,7 @@ enum ReportNewCommand {
     static let cancelled = NodeError(.cancelled, "cancelled; nothing was saved")
 
     static func run(_ context: NodeContext) throws {
-        let format = try context.outputFormat()
+        let format = context.outputFormat()
         let node = try context.openNode()
         let guarded = context.input.isProcessStandardInput
         if guarded { InterruptGuard.install() }

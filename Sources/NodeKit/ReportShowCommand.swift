@@ -89,7 +89,7 @@ extension StoredReport {
             entity = try store.entity(collection: FieldNode.reports, ref: code.description)
         }
         guard let entity, let document = try store.document(FieldNode.reports, entity), document.exists else {
-            throw NodeError.user("no report with reference \(text) on this node; list them with: fieldnode report list")
+            throw NodeError.user("no report with reference \(text) on this node", hint: "copy the reference from `fieldnode report list`")
         }
         return StoredReport(document)
     }

@@ -15,12 +15,8 @@ enum SyncCommands {
 
     static func enroll(_ context: NodeContext) throws {
         let node = try context.openNode()
-        guard let hub = context.command.option("hub"), !hub.isEmpty else {
-            throw NodeError.usage("missing --hub URL (the hub's address, e.g. https://hub.example.org)")
-        }
-        guard let token = context.command.option("token"), !token.isEmpty else {
-            throw NodeError.usage("missing --token TOKEN (the one-time token from `missionhub node enroll`)")
-        }
+        // Both are required options: the parser refused a line without them.
+        let hub = context.command.option("hub") ?? "", token = context.command.option("token") ?? ""
         let tls = TLSSettings(caFile: context.command.option("ca-file"), pinnedPublicKey: context.command.option("pin"))
         let label = context.command.option("label") ?? (node.nodeName.isEmpty ? nil : node.nodeName)
         let store = node.store, dataDir = node.home.directory

@@ -9,6 +9,11 @@
 ///   option value cannot start with `-` unless written `--name=-value`; `--` ends options.
 /// - Flags may be repeated harmlessly; repeating a non-repeating option is a usage error.
 /// - Options declared by a command are accepted once that command has been named.
+/// - `--version` on the root alone (no subcommand named), when the root has a version, asks for
+///   the version line; `--help` wins over it.
+/// - Validation, before anything runs: every value is checked against its option's
+///   ``ValueRule`` as it is read; once the line is read, required options and positionals must
+///   be there and the command's ``ArgumentConstraint``s hold. Any failure is a usage error.
 public func parseCommandLine(
     _ args: [String], root: CommandSpec, globalOptions: [ArgumentSpec] = []
 ) -> ParseOutcome {
@@ -21,6 +26,7 @@ public func parseCommandLine(
 struct CommandLineParser {
     struct UsageError: Error {
         let message: String
+        var hint: String?
     }
 
     private let globals: [ArgumentSpec]
@@ -29,6 +35,7 @@ struct CommandLineParser {
     private var values: [String: [String]] = [:]
     private var positionals: [String: String] = [:]
     private var positionalIndex = 0
+    private var versionRequested = false
 
     init(root: CommandSpec, globals: [ArgumentSpec]) {
         self.globals = globals
@@ -41,13 +48,15 @@ struct CommandLineParser {
         let helpRequested = args.prefix { $0 != "--" }.contains(where: Self.asksForHelp)
         do throws(UsageError) {
             try consume(args)
-            if !helpRequested { try finish() }
+            if !helpRequested, !versionRequested { try finish() }
         } catch {
             if !helpRequested {
-                return .usageError(HelpFormatter.usageError(error.message, stack: stack, globals: globals))
+                return .usageError(HelpFormatter.usageError(.usage(error.message, hint: error.hint),
+                                                            stack: stack, globals: globals))
             }
         }
         if helpRequested { return .help(HelpFormatter.help(stack: stack, globals: globals)) }
+        if versionRequested, let version = stack[0].version { return .version(version + "\n") }
         let declared = Set((stack.flatMap(\.arguments) + globals).map(\.name))
         return .run(ParsedCommand(path: stack.dropFirst().map(\.name), flags: flags, values: values,
                                   positionals: positionals, declared: declared))
@@ -71,6 +80,8 @@ struct CommandLineParser {
                 onlyPositionals = true
             } else if token == "--help" {
                 continue
+            } else if token == "--version", stack.count == 1, stack[0].version != nil {
+                versionRequested = true
             } else if token.hasPrefix("--") {
                 try longOption(token, args: args, index: &index)
             } else if token.hasPrefix("-"), token.count > 1 {
@@ -90,7 +101,7 @@ struct CommandLineParser {
         let name = String(body.prefix { $0 != "=" })
         let inlineValue = body.firstIndex(of: "=").map { String(body[body.index(after: $0)...]) }
         guard let spec = namedArguments.first(where: { $0.name == name }) else {
-            let candidates = namedArguments.map(\.longName) + ["--help"]
+            let candidates = namedArguments.map(\.longName) + ["--help"] + (stack.count == 1 && stack[0].version != nil ? ["--version"] : [])
             var message = "unknown option '--\(name)'"
             if let guess = EditDistance.closest(to: "--\(name)", among: candidates) {
                 message += "; did you mean '\(guess)'?"
@@ -140,6 +151,12 @@ struct CommandLineParser {
         if case .option = spec.kind, values[spec.name] != nil {
             throw UsageError(message: "option '\(spec.longName)' was given more than once; give it once")
         }
+        if spec.isRequired, value.isEmpty {
+            throw UsageError(message: "missing value for option '\(spec.mention)'")
+        }
+        if let rule = spec.rule, !rule.allows(value) {
+            throw UsageError(message: "'\(value)' for '\(spec.mention)' is not \(rule.noun)", hint: rule.hint)
+        }
         values[spec.name, default: []].append(value)
     }
 
@@ -161,7 +178,11 @@ struct CommandLineParser {
         guard positionalIndex < specs.count else {
             throw UsageError(message: "unexpected argument '\(word)'")
         }
-        positionals[specs[positionalIndex].name] = word
+        let spec = specs[positionalIndex]
+        if let rule = spec.rule, !rule.allows(word) {
+            throw UsageError(message: "'\(word)' for '\(spec.mention)' is not \(rule.noun)", hint: rule.hint)
+        }
+        positionals[spec.name] = word
         positionalIndex += 1
     }
 
@@ -173,6 +194,18 @@ struct CommandLineParser {
         let specs = current.positionalArguments
         if let missing = specs.dropFirst(positionalIndex).first(where: \.isRequiredPositional) {
             throw UsageError(message: "missing argument '\(missing.valuePlaceholder ?? missing.name)'")
+        }
+        if let missing = current.namedArguments.first(where: { $0.isRequired && values[$0.name] == nil }) {
+            throw UsageError(message: "missing option '\(missing.mention)'", hint: missing.missingHint)
+        }
+        let arguments = current.arguments
+        for constraint in current.constraints {
+            let given = constraint.names.filter { flags.contains($0) || values[$0] != nil || positionals[$0] != nil }
+            if let message = constraint.violation(given: given, mention: { name in
+                arguments.first { $0.name == name }?.mention ?? name
+            }) {
+                throw UsageError(message: message)
+            }
         }
     }
 }

@@ -24,6 +24,11 @@ public struct CommandSpec: Sendable, Equatable {
     public var subcommands: [CommandSpec]
     /// Replaces the generated USAGE synopsis (without `USAGE: `), or nil to generate it.
     public var usageOverride: String?
+    /// Which of this command's arguments may be given together.
+    public var constraints: [ArgumentConstraint]
+    /// For the root: what `--version` prints (one line, such as `missionhub 0.14.0 (protocol 1)`),
+    /// or nil for no `--version`. Ignored on subcommands.
+    public var version: String?
 
     /// Creates a command description.
     public init(
@@ -32,7 +37,9 @@ public struct CommandSpec: Sendable, Equatable {
         discussion: String? = nil,
         arguments: [ArgumentSpec] = [],
         subcommands: [CommandSpec] = [],
-        usageOverride: String? = nil
+        usageOverride: String? = nil,
+        constraints: [ArgumentConstraint] = [],
+        version: String? = nil
     ) {
         self.name = name
         self.abstract = abstract
@@ -40,6 +47,8 @@ public struct CommandSpec: Sendable, Equatable {
         self.arguments = arguments
         self.subcommands = subcommands
         self.usageOverride = usageOverride
+        self.constraints = constraints
+        self.version = version
     }
 
     /// The direct subcommand called `name`, if any.
@@ -55,8 +64,15 @@ extension CommandSpec {
     /// Programming mistakes in a spec (caught by `assert` in debug builds and tests), or nil.
     func specProblem(globals: [ArgumentSpec]) -> String? {
         let named = namedArguments + globals
-        if let clash = named.first(where: { $0.name == "help" || $0.short == "h" }) {
-            return "'\(name)' declares '\(clash.longName)'; -h/--help are built in"
+        if let clash = named.first(where: { $0.name == "help" || $0.short == "h" || $0.name == "version" }) {
+            return "'\(name)' declares '\(clash.longName)'; -h/--help and --version are built in"
+        }
+        if let odd = arguments.first(where: { ($0.isRequired && ($0.kind == .flag || $0.isPositional)) || ($0.rule != nil && $0.kind == .flag) }) {
+            return "'\(name)' declares '\(odd.name)' required or with a rule; only options can be required, flags have no rule"
+        }
+        let declared = Set(arguments.map(\.name))
+        if let unknown = constraints.flatMap(\.names).first(where: { !declared.contains($0) }) {
+            return "'\(name)' has a constraint on '\(unknown)', which it does not declare"
         }
         var seen = Set<String>()
         for argument in arguments + globals where !seen.insert(argument.name).inserted {

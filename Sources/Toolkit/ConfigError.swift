@@ -1,6 +1,6 @@
 /// A configuration file cannot be used. ``description`` is what the user sees, in the
 /// compiler-style form editors jump to: `/etc/fieldsync/fieldnode.conf:12: unknown setting 'x'; …`.
-public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible, CLIErrorConvertible {
     /// What is wrong with the file.
     public enum Code: Sendable, Equatable {
         /// The file does not exist.

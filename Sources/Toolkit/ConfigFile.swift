@@ -123,9 +123,9 @@ public struct ConfigFile: Sendable {
         guard let entry = entries[key] else { return nil }
         var expected = "a duration such as 30s, 5m, 2h or 1d"
         if let range {
-            expected += " from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))"
+            expected += " from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound))"
         }
-        guard let seconds = Self.durationSeconds(entry.value),
+        guard let seconds = DurationText.seconds(entry.value),
               range?.contains(.seconds(seconds)) ?? true
         else {
             throw .invalidValue(path, line: entry.line, key: key, value: entry.value, expected: expected)
@@ -144,32 +144,6 @@ public struct ConfigFile: Sendable {
             throw .invalidValue(path, line: entry.line, key: key, value: entry.value,
                                 expected: "true or false (also yes/no, on/off)")
         }
-    }
-
-    /// `value` as seconds when it is `<digits><s|m|h|d>` and fits in an `Int64`.
-    static func durationSeconds(_ value: String) -> Int64? {
-        guard let unit = value.last, value.count >= 2 else { return nil }
-        let multiplier: Int64
-        switch unit {
-        case "s": multiplier = 1
-        case "m": multiplier = 60
-        case "h": multiplier = 3600
-        case "d": multiplier = 86_400
-        default: return nil
-        }
-        let digits = value.dropLast()
-        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let count = Int64(digits) else { return nil }
-        let (seconds, overflow) = count.multipliedReportingOverflow(by: multiplier)
-        return overflow ? nil : seconds
-    }
-
-    /// The shortest exact `<n><unit>` spelling of a whole number of seconds (`90s`, `5m`, `1d`).
-    static func format(_ duration: Duration) -> String {
-        let seconds = duration.components.seconds
-        for (size, unit) in [(Int64(86_400), "d"), (3600, "h"), (60, "m")] where seconds != 0 && seconds % size == 0 {
-            return "\(seconds / size)\(unit)"
-        }
-        return "\(seconds)s"
     }
 }
 

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The data directory cannot be used; the message names the path and the hint says what to do.
-public struct DataDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct DataDirectoryError: Error, Sendable, Equatable, CustomStringConvertible, CLIErrorConvertible {
     /// What is wrong with the directory.
     public enum Code: Sendable, Equatable {
         /// The path exists and is not a directory.

@@ -59,7 +59,8 @@ enum HelpFormatter {
         }
         blocks.append("USAGE: \(synopsis(stack: stack, globals: globals))\n")
         let arguments = command.positionalArguments.map { (label: $0.helpLabel, text: $0.help) }
-        let options = (command.namedArguments + globals + [.help]).map { (label: $0.helpLabel, text: $0.help) }
+        let builtIn: [ArgumentSpec] = stack.count == 1 && command.version != nil ? [.help, .version] : [.help]
+        let options = (command.namedArguments + globals + builtIn).map { (label: $0.helpLabel, text: $0.help) }
         let subcommands = command.subcommands.map { (label: $0.name, text: $0.abstract) }
         for (title, elements) in [("ARGUMENTS", arguments), ("OPTIONS", options), ("SUBCOMMANDS", subcommands)]
         where !elements.isEmpty {
@@ -71,10 +72,11 @@ enum HelpFormatter {
         return blocks.joined(separator: "\n")
     }
 
-    /// `error: <message>`, the usage line and a pointer to `--help`, ending with a newline.
-    static func usageError(_ message: String, stack: [CommandSpec], globals: [ArgumentSpec]) -> String {
+    /// The error (`error: ...`, `hint: ...`), then the usage line and a pointer to `--help`,
+    /// ending with a newline.
+    static func usageError(_ error: CLIError, stack: [CommandSpec], globals: [ArgumentSpec]) -> String {
         """
-        error: \(message)
+        \(error.description)
         Usage: \(synopsis(stack: stack, globals: globals))
           See '\(commandName(stack)) --help' for more information.
 

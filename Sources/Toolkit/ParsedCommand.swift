@@ -33,6 +33,13 @@ public struct ParsedCommand: Sendable, Equatable {
         return values[name]?.last
     }
 
+    /// The value of the option `--name` read as a ``DurationText`` (`30s`, `24h`), or nil if it
+    /// was not given. Declare the option with ``ValueRule/duration(_:noun:example:)`` so that the
+    /// parser has refused anything else.
+    public func duration(_ name: String) -> Duration? {
+        option(name).flatMap(DurationText.parse)
+    }
+
     /// Every value given for the option `--name`, in command-line order.
     public func options(_ name: String) -> [String] {
         checkDeclared(name)

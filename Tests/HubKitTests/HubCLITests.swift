@@ -5,6 +5,7 @@ import JSON
 import SyncEngine
 import SyncProtocol
 import Testing
+import Toolkit
 
 @Suite struct HubCLITests {
     @Test func helpAndUsageErrors() async {
@@ -24,11 +25,67 @@ import Testing
         }
     }
 
+    @Test func versionNamesTheReleaseAndTheProtocol() async {
+        let result = await runHub(["--version"])
+        #expect(result.status == 0 && result.error.isEmpty)
+        #expect(result.output == "missionhub \(ProductVersion.release) (protocol \(RequestSigning.protocolVersion))\n")
+        #expect(result.output.hasPrefix("missionhub 0.") && result.output.hasSuffix(" (protocol 1)\n"))
+        let help = await runHub(["--help"])
+        #expect(help.output.contains("  --version               Show the version.\n"))
+    }
+
+    /// Every bad value or combination is refused by the parser, with 64, before the data
+    /// directory (or any store in it) is touched; the message names the option and says what to write.
+    @Test func badValuesAreUsageErrorsBeforeAnyStateOpens() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        for (arguments, message) in [
+            (["init", "--mission", "m"], "error: 'm' for '--mission <code>' is not a mission code"),
+            (["init"], "error: missing option '--mission <code>'"),
+            (["backup"], "error: missing option '--out <file>'"),
+            (["backup", "--out="], "error: missing value for option '--out <file>'"),
+            (["restore"], "error: missing option '--from <file>'"),
+            (["node", "enroll", "field-1", "--expires", "1d2h"], "error: '1d2h' for '--expires <lifetime>' is not a token lifetime"),
+            (["serve", "--listen", "localhost"], "error: 'localhost' for '--listen <host:port>' is not a listen address"),
+            (["serve", "--unix", "hub.sock"], "error: 'hub.sock' for '--unix <path>' is not an absolute path"),
+            (["serve", "--listen", "127.0.0.1:1", "--unix", "/tmp/x.sock"], "error: give either --listen <host:port> or --unix <path>, not both"),
+            (["quarantine", "release"], "error: give <node> or --all"),
+            (["quarantine", "release", "field-1", "--all"], "error: give either <node> or --all, not both"),
+        ] {
+            let result = await runHub(arguments + ["--data-dir", dir])
+            #expect(result.status == 64, "\(arguments)")
+            let lines = result.error.split(separator: "\n").map(String.init)
+            #expect(lines.first == message, "\(arguments)")
+            #expect(lines.dropLast().last?.hasPrefix("Usage: missionhub \(arguments[0])") == true, "\(arguments)")
+            #expect(lines.last == "  See 'missionhub \(arguments.prefix { !$0.hasPrefix("-") }.prefix(2).filter { $0 != "field-1" }.joined(separator: " ")) --help' for more information.", "\(arguments)")
+            #expect(result.output.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: dir), "\(arguments)")
+        }
+        let help = await runHub(["init", "--help"])
+        #expect(help.output.contains("USAGE: missionhub init --mission <code> [--data-dir <dir>]\n"))
+        #expect(await runHub(["backup", "--help"]).output.contains("USAGE: missionhub backup --out <file> [--data-dir <dir>]\n"))
+    }
+
+    @Test func errorsOfACommandUseTheOneStyle() async {
+        let dir = temporaryDirectory() + "/hub"
+        let result = await runHub(["node", "list", "--data-dir", dir])
+        #expect(result.status == 1)
+        #expect(result.error == "error: no hub store in this data directory\nhint: run `missionhub init --mission CODE` first, or pass --data-dir\n")
+    }
+
     @Test func initOnceThenCommandsWork() async throws {
         let dir = temporaryDirectory() + "/hub"
         let before = await runHub(["node", "list", "--data-dir", dir])
         #expect(before.status == 1 && before.error.contains("missionhub init"))
-        #expect(await runHub(["init", "--mission", "minusca", "--data-dir", dir]).status == 1)
+        // A bad value is a usage error (64), refused before the data directory is touched.
+        let lowercase = await runHub(["init", "--mission", "minusca", "--data-dir", dir])
+        #expect(lowercase.status == 64)
+        #expect(lowercase.error.hasPrefix("""
+            error: 'minusca' for '--mission <code>' is not a mission code
+            hint: write 2 to 16 capital letters or digits, starting with a letter, such as MINUSCA
+            Usage: missionhub init --mission <code> [--data-dir <dir>]
+
+            """))
+        #expect(!FileManager.default.fileExists(atPath: dir))
         let created = await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir])
         #expect(created.status == 0)
         #expect(created.output.contains("MINUSCA"))
@@ -44,11 +101,11 @@ import Testing
     @Test func enrollPrintsATokenTheHubKeepsOnlyHashed() async throws {
         let dir = temporaryDirectory() + "/hub"
         #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
-        for (arguments, fragment) in [(["node", "enroll", "bad name"], "not a node name"), (["node", "enroll", "-x"], ""),
-                                      (["node", "enroll", "field-1", "--expires", "0h"], "not a token lifetime"),
-                                      (["node", "enroll", "field-1", "--expires", "31d"], "not a token lifetime")] {
+        for (arguments, status, fragment) in [(["node", "enroll", "bad name"], 64, "'bad name' for '<name>' is not a node name\nhint: write 1 to 64 letters"), (["node", "enroll", "-x"], 64, ""),
+                                              (["node", "enroll", "field-1", "--expires", "0h"], 64, "'0h' for '--expires <lifetime>' is not a token lifetime"),
+                                              (["node", "enroll", "field-1", "--expires", "31d"], 64, "from 1m to 30d, such as 24h")] {
             let result = await runHub(arguments + ["--data-dir", dir])
-            #expect(result.status == (fragment.isEmpty ? 64 : 1), "\(arguments)")
+            #expect(result.status == Int32(status), "\(arguments)")
             #expect(fragment.isEmpty || result.error.contains(fragment), "\(result.error)")
         }
         let clock = TestClock()

@@ -87,7 +87,7 @@ import Testing
                         ["report", "show", "MINUSCA-0000-00"], ["report", "amend", "X", "--set", "channel=email"]] {
             let result = node.run(command)
             #expect(result.status == 1)
-            #expect(result.stderr == "error: no field node here (\(node.dataDir)); run: fieldnode init --mission CODE --node-name NAME\n")
+            #expect(result.stderr == "error: no field node here (\(node.dataDir))\nhint: run `fieldnode init --mission CODE --node-name NAME` first, or pass --data-dir\n")
         }
         #expect(!FileManager.default.fileExists(atPath: node.dataDir))
     }
@@ -95,11 +95,11 @@ import Testing
     @Test func dataDirectoryComesFromTheEnvironmentWhenNoFlag() throws {
         let node = try TestNode()
         let result = node.run(["report", "list"], environment: ["FIELDNODE_DATA_DIR": node.root + "/env"], dataDirFlag: false)
-        #expect(result.stderr.hasPrefix("error: no field node here (\(node.root)/env);"))
+        #expect(result.stderr.hasPrefix("error: no field node here (\(node.root)/env)\n"))
         let fallback = node.run(["status"], environment: ["XDG_DATA_HOME": ""], dataDirFlag: false)
-        #expect(fallback.stderr.hasPrefix("error: no field node here (\(node.root)/.local/share/fieldsync/node);"))
+        #expect(fallback.stderr.hasPrefix("error: no field node here (\(node.root)/.local/share/fieldsync/node)\n"))
         let state = node.run(["status"], environment: ["STATE_DIRECTORY": node.root + "/state"], dataDirFlag: false)
-        #expect(state.stderr.hasPrefix("error: no field node here (\(node.root)/state);"))
+        #expect(state.stderr.hasPrefix("error: no field node here (\(node.root)/state)\n"))
     }
 
     @Test func fullDiskIsAClearErrorAndSavesNothing() throws {
@@ -151,7 +151,7 @@ import Testing
         #expect(otherMission.stderr.hasPrefix("error: the report is for mission UNMISS but this node records reports for mission MINUSCA; nothing was saved\n"))
         let unknown = node.run(["report", "show", "MINUSCA-0000-00"])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "error: no report with reference MINUSCA-0000-00 on this node; list them with: fieldnode report list\n")
+        #expect(unknown.stderr == "error: no report with reference MINUSCA-0000-00 on this node\nhint: copy the reference from `fieldnode report list`\n")
         let missing = node.run(["report", "add", "--json", node.root + "/nope.json"])
         #expect(missing.status == 1)
         #expect(missing.stderr.hasPrefix("error: cannot read \(node.root)/nope.json: No such file or directory; nothing was saved\n"))

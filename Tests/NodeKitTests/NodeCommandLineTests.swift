@@ -3,6 +3,8 @@ import JSON
 import NodeKit
 import SyncEngine
 import Testing
+import Toolkit
+import SyncProtocol
 
 @Suite struct NodeCommandLineTests {
     static let commands: [[String]] = [
@@ -25,24 +27,56 @@ import Testing
         #expect(node.run(["--data-dir", node.dataDir] + command + ["--help"], dataDirFlag: false).status == 0)
     }
 
+    @Test func versionNamesTheReleaseAndTheProtocol() throws {
+        let node = try TestNode()
+        let result = node.run(["--version"], dataDirFlag: false)
+        #expect(result.status == 0 && result.stderr.isEmpty)
+        #expect(result.stdout == "fieldnode \(ProductVersion.release) (protocol \(RequestSigning.protocolVersion))\n")
+        #expect(node.run(["--help"], dataDirFlag: false).stdout.contains("  --version               Show the version.\n"))
+        #expect(node.run(["status", "--version"]).status == 64)
+    }
+
+    /// A bad line is refused before the store is opened: without a node here, `enroll` without
+    /// `--hub` and `daemon --interval soon` are usage errors, not "no field node here".
+    @Test func validationRunsBeforeTheStoreIsOpened() throws {
+        let node = try TestNode()
+        for arguments in [["enroll", "--token", "X"], ["daemon", "--interval", "soon"], ["report", "add", "--json", "-", "--output", "xml"],
+                          ["report", "amend", "REF", "--set", "area"]] {
+            let result = node.run(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(!result.stderr.contains("no field node here"), "\(arguments)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: node.storePath))
+        let help = node.run(["init", "--help"]).stdout
+        #expect(help.contains("USAGE: fieldnode init --mission <code> --node-name <name> [--data-dir <dir>]\n"))
+    }
+
     @Test func theHiddenDebugCommandIsNotInHelp() throws {
         let node = try TestNode()
         #expect(!node.run(["--help"]).stdout.contains("debug"))
     }
 
     @Test(arguments: [
-        (["report"], "error: missing subcommand for 'fieldnode report'; choose one of: add, new, list, show, amend"),
-        (["repot", "list"], "error: unknown subcommand 'repot' for 'fieldnode'; did you mean 'report'?"),
-        (["report", "list", "--jsn"], "error: unknown option '--jsn'; did you mean '--json'?"),
-        (["report", "show"], "error: missing argument '<ref-or-id>'"),
-        (["init", "--node-name", "x"], "error: missing option '--mission <code>'"),
-        (["init", "--mission", "minusca", "--node-name", "x"], "error: 'minusca' is not a mission code; use 2 to 16 capital letters or digits starting with a letter, e.g. MINUSCA"),
-        (["init", "--mission", "MINUSCA"], "error: missing option '--node-name <name>'"),
-        (["init", "--mission", "MINUSCA", "--node-name", " "], "error: the node name must be 1 to 64 printable characters, e.g. bangui-desk-1"),
-        (["report", "add"], "error: missing option '--json <file>'; give the report's file, or - to read standard input"),
-        (["report", "add", "--json", "x", "--output", "yaml"], "error: 'yaml' is not an output format; use text or json"),
-    ])
-    func usageErrorsExit64WithTheUsageLine(_ arguments: [String], _ message: String) throws {
+        (["report"], "error: missing subcommand for 'fieldnode report'; choose one of: add, new, list, show, amend", nil),
+        (["repot", "list"], "error: unknown subcommand 'repot' for 'fieldnode'; did you mean 'report'?", nil),
+        (["report", "list", "--jsn"], "error: unknown option '--jsn'; did you mean '--json'?", nil),
+        (["report", "show"], "error: missing argument '<ref-or-id>'", nil),
+        (["init", "--node-name", "x"], "error: missing option '--mission <code>'",
+         "hint: give --mission <code>: the mission code, e.g. MINUSCA (2 to 16 capital letters or digits)"),
+        (["init", "--mission", "minusca", "--node-name", "x"], "error: 'minusca' for '--mission <code>' is not a mission code",
+         "hint: write 2 to 16 capital letters or digits, starting with a letter, such as MINUSCA"),
+        (["init", "--mission", "MINUSCA"], "error: missing option '--node-name <name>'",
+         "hint: give --node-name <name>: a name for this laptop that the hub admins will recognise, e.g. bangui-desk-1"),
+        (["init", "--mission", "MINUSCA", "--node-name", " "], "error: ' ' for '--node-name <name>' is not a node name",
+         "hint: write 1 to 64 printable characters, such as bangui-desk-1"),
+        (["report", "add"], "error: missing option '--json <file>'",
+         "hint: give --json <file>: the report as JSON; - reads standard input. At most 1 MiB"),
+        (["report", "add", "--json", "x", "--output", "yaml"], "error: 'yaml' for '--output <format>' is not an output format",
+         "hint: write text or json"),
+        (["daemon", "--interval", "0s"], "error: '0s' for '--interval <duration>' is not a sync interval",
+         "hint: write a number and a unit s, m, h or d, from 1s to 1d, such as 60s or 5m"),
+    ] as [([String], String, String?)])
+    func usageErrorsExit64WithTheUsageLine(_ arguments: [String], _ message: String, _ hint: String?) throws {
         let node = try TestNode()
         try node.initialise()
         let result = node.run(arguments)
@@ -50,7 +84,9 @@ import Testing
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.first == message)
-        #expect(lines.dropFirst().first?.hasPrefix("Usage: fieldnode") == true)
+        #expect(lines.count == (hint == nil ? 3 : 4))
+        if let hint { #expect(lines.dropFirst().first == hint) }
+        #expect(lines.dropLast().last?.hasPrefix("Usage: fieldnode") == true)
         #expect(lines.last?.hasSuffix("for more information.") == true)
     }
 
@@ -67,7 +103,7 @@ import Testing
         #expect(sync.stderr.contains("fieldnode enroll --hub URL --token TOKEN"))
         let missing = node.run(["enroll", "--token", "X"])
         #expect(missing.status == 64)
-        #expect(missing.stderr.hasPrefix("error: missing --hub URL"))
+        #expect(missing.stderr.hasPrefix("error: missing option '--hub <url>'\nhint: give --hub <url>: the hub's address, e.g. https://hub.example.org\n"))
         let badInterval = node.run(["daemon", "--interval", "soon"])
         #expect(badInterval.status == 64)
     }
