@@ -1,3 +1,4 @@
+import Collections
 import Toolkit
 import JSON
 import SyncEngine
@@ -39,7 +40,7 @@ public struct ReportListing: HubListing {
     public static func load(store: Store) throws -> [ReportListing] {
         let names = try NodeRegistry(store: store).names()
         let summaries = try ReportEvents.summaries(store: store)
-        let listings = try store.documents(ReceiptStamper.collection).compactMap { document -> ReportListing? in
+        let listings = try store.documents(ReportCollection.name).compactMap { document -> ReportListing? in
             let listing = ReportListing(document, names: names, summary: summaries[document.entity])
             return document.exists || listing.receivedAt != nil ? listing : nil
         }
@@ -54,12 +55,12 @@ public struct ReportListing: HubListing {
         let owner = EntityID.owner(document.entity)
         let withdrawal = document.exists ? nil : summary?.lastWithdrawal
         entity = document.entity
-        reference = document.string("ref")
+        reference = document.string(ReportCollection.Field.ref)
         originNode = owner
         originName = owner.flatMap { names[$0] }
-        receivedAt = document.value(ReceiptStamper.field).flatMap { if case .int(let ms) = $0, ms >= 0 { UInt64(ms) } else { nil } }
-        category = document.value("derived.category").flatMap { if case .int(let c) = $0 { c } else { nil } }
-        involvesChild = document.value("derived.involvesChild").flatMap { if case .bool(let b) = $0 { b } else { nil } }
+        receivedAt = document.value(ReportCollection.Field.hubReceivedAt).flatMap { if case .int(let ms) = $0, ms >= 0 { UInt64(ms) } else { nil } }
+        category = document.value(ReportCollection.Field.category).flatMap { if case .int(let c) = $0 { c } else { nil } }
+        involvesChild = document.value(ReportCollection.Field.involvesChild).flatMap { if case .bool(let b) = $0 { b } else { nil } }
         status = document.exists ? .received : .withdrawn
         withdrawnBy = withdrawal?.by
         withdrawnByName = withdrawal?.by.flatMap { names[$0] }
