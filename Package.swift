@@ -5,6 +5,7 @@
 //   C modules      CSQLite  CCurl  CCrypto  CZlib
 //   wrappers       SQLite   Curl   Crypto   Zlib      (+ Toolkit: CLI, logging, signals, sd_notify)
 //   pure           JSON  FieldModel  SyncProtocol     (no I/O)
+//                  Collections                        (the replicated collections and fields)
 //   engine         SyncEngine                         (store + merge + sessions)
 //   transport      HTTP                               (parser state machine + socket server)
 //   logic          NodeKit  HubKit
@@ -38,6 +39,9 @@ let package = Package(
         .target(name: "JSON", swiftSettings: strict),
         .target(name: "FieldModel", dependencies: ["JSON", "Crypto"], swiftSettings: strict),
         .target(name: "SyncProtocol", dependencies: ["Crypto", "Zlib"], swiftSettings: strict),
+        // The registry of replicated collections: names, fields, kinds, writers, scopes
+        // (sync-v1.md §19). Pure; the report's fields come from FieldModel's contract.
+        .target(name: "Collections", dependencies: ["SyncProtocol", "FieldModel"], swiftSettings: strict),
 
         // Engine: the durable store, the single write path, merge, sessions.
         .target(name: "SyncEngine", dependencies: ["SQLite", "SyncProtocol", "Toolkit"], swiftSettings: strict),
@@ -52,10 +56,10 @@ let package = Package(
 
         // Node and hub logic; executables only parse arguments and call in.
         .target(name: "NodeKit",
-                dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "JSON", "Toolkit", "Crypto"],
+                dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "Collections", "JSON", "Toolkit", "Crypto"],
                 swiftSettings: strict),
         .target(name: "HubKit",
-                dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "JSON", "Toolkit", "HTTP", "Crypto", "SQLite", "Zlib"],
+                dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "Collections", "JSON", "Toolkit", "HTTP", "Crypto", "SQLite", "Zlib"],
                 swiftSettings: strict),
         .executableTarget(name: "fieldnode", dependencies: ["NodeKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "missionhub", dependencies: ["HubKit", "Toolkit"], swiftSettings: strict),
@@ -72,12 +76,14 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "Toolkit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON", "Toolkit", "TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "CollectionsTests", dependencies: ["Collections", "FieldModel", "SyncProtocol", "SyncEngine", "JSON"],
+                    swiftSettings: strict),
         .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "SyncEngineTests", dependencies: ["TestSupport", "SyncEngine", "SyncProtocol", "SQLite", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "NodeKitTests", dependencies: ["TestSupport", "NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),
-        .testTarget(name: "HubKitTests", dependencies: ["TestSupport", "HubKit", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
+        .testTarget(name: "HubKitTests", dependencies: ["TestSupport", "HubKit", "Collections", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),
         .testTarget(name: "SyncClientTests", dependencies: ["TestSupport", "SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP", "Crypto", "JSON", "Zlib"],
                     swiftSettings: strict),

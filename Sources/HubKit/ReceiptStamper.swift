@@ -1,3 +1,4 @@
+import Collections
 import SyncEngine
 import SyncProtocol
 
@@ -12,8 +13,8 @@ import SyncProtocol
 /// is released: the release names the entities it touched (`ApplyOutcome.releasedEntities`),
 /// and only those are looked at — never every report (at 108k reports that sweep took 9.8 s).
 enum ReceiptStamper {
-    static let collection = "report"
-    static let field = "hub.receivedAt"
+    static let collection = ReportCollection.name
+    static let field = ReportCollection.Field.hubReceivedAt
 
     /// Stamps as described; returns how many reports were stamped. Blocking.
     @discardableResult

@@ -1,3 +1,4 @@
+import Collections
 import SQLite
 import SyncEngine
 import SyncProtocol
@@ -6,7 +7,8 @@ import SyncProtocol
 /// makes to a report after the hub received it, in the transaction that merges the change.
 ///
 /// Rules (HubSchema invariant 5), judged on the state just before the op merges:
-/// 1. Only reports with `hub.receivedAt` count; ops on `hub.*` fields are the hub's own.
+/// 1. Only reports with `hub.receivedAt` count; ops on fields no node may write (the
+///    registry's `hub.*` fields, spec §19.3) are the hub's own.
 /// 2. An exist op that raises the causal length of a live report to an even number is a
 ///    withdrawal; one that raises it to an odd number is a re-creation (an amendment). One
 ///    that raises nothing changes nothing and is not recorded.
@@ -15,13 +17,14 @@ import SyncProtocol
 /// 4. The content stays in the op bodies (`ops` keeps them for ever); rows name ops only.
 /// Quarantined ops are judged when they are released and merged, dated by their arrival.
 struct ReportEvents: MergeObserver {
-    static let collection = ReceiptStamper.collection
+    static let collection = ReportCollection.name
+    static let report = ReportCollection.spec
 
     func willMerge(_ op: Op, state: MergeState) throws {
         guard op.collection == Self.collection else { return }
         let field = op.action.fieldName
-        if let field, field.hasPrefix("hub.") { return }
-        guard try state.winner(Self.collection, op.entity, ReceiptStamper.field) != nil else { return }
+        if let field, !Self.report.mayWrite(field, .node) { return }
+        guard try state.winner(Self.collection, op.entity, ReportCollection.Field.hubReceivedAt) != nil else { return }
         let kind: ReportEvent.Kind
         var prior: [OpID] = []
         switch op.action {

@@ -1,3 +1,4 @@
+import Collections
 import Toolkit
 import JSON
 import SyncEngine
@@ -40,7 +41,7 @@ public struct ReportListing: HubListing {
         let names = try NodeRegistry(store: store).names()
         let summaries = try ReportEvents.summaries(store: store)
         // Four fields of each report from the registers' key, not whole documents (issue 15).
-        let rows = try store.project(ReceiptStamper.collection, fields: Self.fields)
+        let rows = try store.project(ReportCollection.name, fields: Self.fields)
         let listings = rows.compactMap { row -> ReportListing? in
             let listing = ReportListing(row, names: names, summary: summaries[row.entity])
             return row.exists || listing.receivedAt != nil ? listing : nil
@@ -52,7 +53,8 @@ public struct ReportListing: HubListing {
     }
 
     /// The fields a line shows, in `ProjectedEntity.values` order.
-    static let fields = ["ref", ReceiptStamper.field, "derived.category", "derived.involvesChild"]
+    static let fields = [ReportCollection.Field.ref, ReportCollection.Field.hubReceivedAt,
+                         ReportCollection.Field.category, ReportCollection.Field.involvesChild]
 
     /// The line of one report from its projection (`load`).
     init(_ row: ProjectedEntity, names: [NodeID: String], summary: ReportEvents.Summary?) {
@@ -72,22 +74,10 @@ public struct ReportListing: HubListing {
         amendments = summary?.amendments ?? 0
     }
 
-    /// The line of one report (`load` leaves out those deleted before the hub received them).
+    /// The line of one report from its whole document (`report show`).
     init(_ document: Document, names: [NodeID: String], summary: ReportEvents.Summary?) {
-        let owner = EntityID.owner(document.entity)
-        let withdrawal = document.exists ? nil : summary?.lastWithdrawal
-        entity = document.entity
-        reference = document.string("ref")
-        originNode = owner
-        originName = owner.flatMap { names[$0] }
-        receivedAt = document.value(ReceiptStamper.field).flatMap { if case .int(let ms) = $0, ms >= 0 { UInt64(ms) } else { nil } }
-        category = document.value("derived.category").flatMap { if case .int(let c) = $0 { c } else { nil } }
-        involvesChild = document.value("derived.involvesChild").flatMap { if case .bool(let b) = $0 { b } else { nil } }
-        status = document.exists ? .received : .withdrawn
-        withdrawnBy = withdrawal?.by
-        withdrawnByName = withdrawal?.by.flatMap { names[$0] }
-        withdrawnAt = withdrawal?.at
-        amendments = summary?.amendments ?? 0
+        self.init(ProjectedEntity(entity: document.entity, causalLength: document.causalLength,
+                                  values: Self.fields.map { document.value($0) }), names: names, summary: summary)
     }
 
     /// `--json`: an array of objects, newest first.

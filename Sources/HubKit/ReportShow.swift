@@ -1,3 +1,4 @@
+import Collections
 import FieldModel
 import JSON
 import SyncEngine
@@ -26,7 +27,7 @@ struct ReportShow {
 
     /// The report with reference code `reference`, or with that entity id. Blocking.
     static func load(store: Store, reference: String) throws -> ReportShow {
-        let collection = ReceiptStamper.collection
+        let collection = ReportCollection.name
         // As printed, or as an operator may read it out (any case, hyphens optional), or an id.
         let normalised = ReferenceCode.parse(reference)?.description
         let entity = try store.entity(collection: collection, ref: reference)

@@ -1,3 +1,4 @@
+import Collections
 import SQLite
 import SyncEngine
 import Toolkit
@@ -17,7 +18,7 @@ final class FieldNode {
     /// The peer name of the hub in the store's `peers` table.
     static let hubPeer = "hub"
     /// The collection that holds reports.
-    static let reports = "report"
+    static let reports = ReportCollection.name
 
     let home: NodeHome
     let store: Store

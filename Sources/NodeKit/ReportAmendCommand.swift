@@ -1,3 +1,4 @@
+import Collections
 import FieldModel
 import JSON
 import SyncEngine
@@ -25,7 +26,7 @@ enum ReportAmendCommand {
             }
             try write(amended.report, over: stored, requested: amended.requested, id: target.id, tx: tx)
             try ReportWriter.writeDerived(amended.report, id: target.id, tx: tx)
-            return Array(Set(tx.ops.compactMap(\.fieldName).filter { !$0.hasPrefix("derived.") })).sorted()
+            return Array(Set(tx.ops.compactMap(\.fieldName).filter(ReportCollection.isIntake))).sorted()
         }
         if written.isEmpty {
             context.say("\(target.ref) already has these values; nothing was changed")

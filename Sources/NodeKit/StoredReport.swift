@@ -1,3 +1,4 @@
+import Collections
 import FieldModel
 import JSON
 import SyncEngine
@@ -34,14 +35,8 @@ struct StoredReport {
         }.map(\.element)
     }
 
-    /// Field names the node writes next to the intake fields.
-    enum Field {
-        static let ref = "ref"
-        static let involvesChild = "derived.involvesChild"
-        static let ageUndetermined = "derived.ageUndetermined"
-        static let category = "derived.category"
-        static let hubReceivedAt = "hub.receivedAt"
-    }
+    /// Field names the node writes next to the intake fields, and the hub's (the registry's).
+    typealias Field = ReportCollection.Field
 
     let document: Document
 
@@ -99,32 +94,6 @@ struct StoredReport {
     private static func isIntake(_ path: String) -> Bool {
         let key = path.prefix { $0 != "." && $0 != "[" }
         return intakeKeys.contains(String(key))
-    }
-}
-
-extension FieldValue {
-    /// The intake value of a stored scalar; nil for bytes and sealed values, which no intake
-    /// field holds.
-    init?(_ value: Value) {
-        switch value {
-        case .null: self = .null
-        case .bool(let b): self = .bool(b)
-        case .int(let n): self = .int(n)
-        case .double(let d): self = .double(d)
-        case .string(let s): self = .string(s)
-        case .bytes, .sealed: return nil
-        }
-    }
-
-    /// The value the store keeps for this field.
-    var storeValue: Value {
-        switch self {
-        case .null: .null
-        case .bool(let b): .bool(b)
-        case .int(let n): .int(n)
-        case .double(let d): .double(d)
-        case .string(let s): .string(s)
-        }
     }
 }
 

@@ -12,6 +12,12 @@ public struct ProjectedEntity: Sendable, Equatable {
     public let values: [Value?]
 
     public var exists: Bool { causalLength % 2 == 1 }
+
+    public init(entity: String, causalLength: UInt64, values: [Value?]) {
+        self.entity = entity
+        self.causalLength = causalLength
+        self.values = values
+    }
 }
 
 extension Store {

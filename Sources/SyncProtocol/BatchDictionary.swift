@@ -2,6 +2,11 @@
 /// report carries, so that a frame holding a single new report — the common case on a slow
 /// link — does not pay to spell out its field paths.
 ///
+/// The words are the report's names as the collection registry declares them
+/// (`Collections.ReportCollection`, spec §19.3) plus names planned for later collections; the
+/// registry owns the names, and `Tests/CollectionsTests` checks this list stays consistent with
+/// it. The list itself never changes (invariant 1).
+///
 /// Invariants:
 /// 1. The dictionary is the UTF-8 bytes of `words`, concatenated without separators, in this
 ///    order. Changing one byte changes the protocol: a new dictionary gets a new flag bit.

@@ -76,8 +76,8 @@ import Testing
             let entity = EntityID.make(owner: node.id)
             let future = hub.clock.now + 3_600_000
             let ops = [node.op(1, entity, .exist(causalLength: 1)),
-                       node.op(3, entity, .set(field: "a", value: .int(1), rank: 0, supersedes: [])),
-                       node.op(6, entity, .set(field: "b", value: .int(2), rank: 0, supersedes: []), ms: future)]
+                       node.op(3, entity, .set(field: "derived.category", value: .int(1), rank: 0, supersedes: [])),
+                       node.op(6, entity, .set(field: "derived.category", value: .int(2), rank: 0, supersedes: []), ms: future)]
             let ack = try PushAck.decode(try await node.push(hub, ops).body)
             #expect(ack.perOrigin == [OriginAck(origin: node.id, contiguousSeq: 1, highestSeq: 6, gaps: [2...2, 4...5], quarantined: 1)])
         }
@@ -229,7 +229,7 @@ import Testing
             #expect(try PushAck.decode(reply.body).perOrigin.first?.contiguousSeq == 4)
             // A deflated frame (spec §8.3, here with the preset dictionary) is as good as a plain one.
             let more = node.report(firstSeq: 5, ref: "MINUSCA-DDDE-2M").ops + (9..<40).map {
-                node.op($0, EntityID.make(owner: node.id, local: "notes"), .add(field: "tags", element: .string("tag \($0 % 3)")))
+                node.op($0, EntityID.make(owner: node.id, local: "notes"), .add(field: "needs", element: .string("need \($0 % 3)")))
             }
             let frame = BatchCodec.encode(more, compress: true)
             try #require(frame[5] & BatchCodec.compressedFlag != 0)

@@ -1,0 +1,58 @@
+import FieldModel
+
+/// The `report` collection: one record per report a field laptop records (sync-v1.md §19.2).
+/// Its intake fields are generated from the intake contract (`Contract.leaves`), never spelled
+/// here; the fields the node derives and the hub stamps are declared below.
+public enum ReportCollection {
+    public static let name = "report"
+
+    /// The fields beside the intake contract's.
+    public enum Field {
+        /// The reference code the operator reads out to the caller (`MINUSCA-7Q4K-2M`).
+        public static let ref = "ref"
+        public static let involvesChild = "derived.involvesChild"
+        public static let ageUndetermined = "derived.ageUndetermined"
+        public static let category = "derived.category"
+        /// When the report's creation first reached the hub (ms since the epoch, §14.1).
+        public static let hubReceivedAt = "hub.receivedAt"
+    }
+
+    /// The narrative is the one intake field a node may seal to the hub's key.
+    public static let sealableFields: Set<String> = ["allegation.narrative"]
+
+    public static let spec = CollectionSpec(
+        name: name, scope: .nodeOwned, creators: [.node],
+        fields: intakeFields + [
+            FieldSpec(Field.ref, .string, writers: [.node],
+                      summary: "reference code, e.g. `MINUSCA-7Q4K-2M`; set once when the report is created"),
+            FieldSpec(Field.involvesChild, .bool, writers: [.node], summary: "derived: a victim is under 18"),
+            FieldSpec(Field.ageUndetermined, .bool, writers: [.node], summary: "derived: no victim recorded, or an age band `unknown`"),
+            FieldSpec(Field.category, .int, writers: [.node], summary: "derived: 1 for SEA or trafficking, else 2"),
+            FieldSpec(Field.hubReceivedAt, .int, writers: [.hub],
+                      summary: "ms since the epoch when its creation first reached the hub (§14.1)"),
+        ],
+        summary: "a report recorded on a field laptop; entity id `<owner node hex>-<16 hex>`")
+
+    /// True for a field of the intake contract (`victims[0].sex`), false for `ref`, the derived
+    /// values, the hub's fields and unknown names.
+    public static func isIntake(_ field: String) -> Bool {
+        FieldSpec.pattern(of: field).map(intakePatterns.contains) ?? false
+    }
+
+    private static let intakePatterns = Set(intakeFields.map(\.name))
+
+    /// One field per stored leaf of the intake contract, written by the node.
+    static let intakeFields: [FieldSpec] = Contract.leaves.map { leaf in
+        let type: FieldSpec.ValueType
+        switch leaf.type {
+        case .string, .stringSet: type = .string
+        case .bool: type = .bool
+        case .double: type = .double
+        }
+        // The field's name is its intake path (§19.2); the schema gives the lists and limits.
+        let detail = leaf.format.map { ": \($0)" } ?? (leaf.values.isEmpty ? "" : ": closed list")
+        return FieldSpec(leaf.pattern, type, leaf.type == .stringSet ? .set : .register, writers: [.node],
+                         sealable: sealableFields.contains(leaf.pattern), values: leaf.values,
+                         summary: "intake" + detail)
+    }
+}
