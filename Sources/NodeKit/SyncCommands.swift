@@ -70,6 +70,10 @@ enum SyncCommands {
 
     // MARK: daemon
 
+    /// `fieldnode daemon`: exit 0 after SIGTERM/SIGINT, 1 when another daemon holds the data
+    /// directory (`daemon.lock`) or the configuration is wrong, 70 when a part of the daemon
+    /// failed (`ServiceGroupError`), so that only real failures are restarted by systemd.
+
     static func daemon(_ context: NodeContext) throws {
         var config: ConfigFile?
         if let path = context.command.option("config") {
@@ -96,13 +100,19 @@ enum SyncCommands {
         let dataDir = home.directory
         let configPath = context.command.option("config")
         let intervalFlag = context.command.option("interval")
-        try AsyncBridge.wait {
-            let daemon = Daemon(store: store, dataDir: dataDir, configuration: configuration,
-                                logger: Logger(minimumLevel: level), reload: {
-                let fresh = try configPath.map { try ConfigFile.load(path: $0, allowedKeys: configKeys) }
-                return try daemonConfiguration(fresh, intervalFlag: intervalFlag)
-            })
-            try await daemon.run()
+        do {
+            try AsyncBridge.wait {
+                let daemon = Daemon(store: store, dataDir: dataDir, configuration: configuration,
+                                    logger: Logger(minimumLevel: level), reload: {
+                    let fresh = try configPath.map { try ConfigFile.load(path: $0, allowedKeys: configKeys) }
+                    return try daemonConfiguration(fresh, intervalFlag: intervalFlag)
+                })
+                try await daemon.run()
+            }
+        } catch let error as ServiceGroupError {
+            // Exit 70, not 0 nor 1: systemd's Restart=on-failure starts the daemon again.
+            throw NodeError(.internal, "the daemon stopped: \(error.message)",
+                            hint: "under systemd it is restarted; the log says more (journalctl -u fieldnode)")
         }
     }
 
