@@ -2,9 +2,9 @@
 /// `ServiceGroup`): `missionhub serve` and `fieldnode daemon` are each one group.
 ///
 /// Rules (invariants):
-/// 1. Services start in the order given: their tasks are created in that order. What a later
-///    service needs from an earlier one (a bound socket, an open store) is made before the group
-///    runs, so no service waits for another to be "ready".
+/// 1. Services start in the order given: a service's `run()` has begun before the next one's
+///    task is created. What a later service needs from an earlier one (a bound socket, an open
+///    store) is made before the group runs, so no service waits for another to be "ready".
 /// 2. The group stops on the first of: a stop signal (`stopSignals`, SIGTERM and SIGINT by
 ///    default), a service returning or throwing by itself, or the cancellation of the task
 ///    that runs it. Other signals (SIGHUP) go to `onSignal` and the services keep running; a
@@ -72,10 +72,14 @@ public struct ServiceGroup: Sendable {
                 }
                 return .signalsEnded
             }
+            let (started, startedSink) = AsyncStream.makeStream(of: Void.self)
+            var startedIterator = started.makeAsyncIterator()
             for (index, service) in services.enumerated() {
                 let trigger = triggers[index].stream
-                group.addTask { .ended(index, await Self.run(service, cancelledBy: trigger)) }
+                group.addTask { .ended(index, await Self.run(service, cancelledBy: trigger, started: startedSink)) }
+                _ = await startedIterator.next()
             }
+            startedSink.finish()
             var state = StopState(services: services)
             while state.reason == nil, let event = await group.next() {
                 state.record(event, stopping: false, cancelled: Task.isCancelled)
@@ -94,10 +98,13 @@ public struct ServiceGroup: Sendable {
         if let failure { throw failure }
     }
 
-    /// Runs `service` until it ends or `trigger` finishes, which cancels it.
-    private static func run(_ service: any Service, cancelledBy trigger: AsyncStream<Never>) async -> Outcome {
+    /// Runs `service` until it ends or `trigger` finishes, which cancels it; yields to `started`
+    /// as it calls `run()`.
+    private static func run(_ service: any Service, cancelledBy trigger: AsyncStream<Never>,
+                            started: AsyncStream<Void>.Continuation) async -> Outcome {
         await withTaskGroup(of: Outcome?.self) { inner in
             inner.addTask {
+                started.yield()
                 do {
                     try await service.run()
                     return .returned
