@@ -28,8 +28,11 @@ extension HTTPServer {
             return "connect failed with \(error.name)"
         }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
-        let sent = request.withUnsafeBytes { Syscall.send(fd, $0) }
-        guard case .success(let count) = sent, count == request.count else { return "the request could not be sent" }
+        switch request.withUnsafeBytes({ Syscall.send(fd, $0) }) {
+        case .success(let count) where count == request.count: break
+        case .success: return "the request went out in part"
+        case .failure(let error): return "sending the request failed with \(error.name)"
+        }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64)
         let expected = Array("HTTP/1.".utf8)
