@@ -94,9 +94,11 @@ enum SyncCommands {
         if let drift = try durationSetting(config, "max_drift") {
             options.maxDriftMilliseconds = UInt64(drift.components.seconds * 1000)
         }
-        let store = try Store.open(path: home.storePath, expectedRole: .node, options: options)
         let configuration = try daemonConfiguration(config, intervalFlag: context.command.option("interval"))
         let level = try logLevel(config)
+        // After validation, before any state is opened: one daemon per data directory.
+        let lock = try Daemon.lock(dataDir: home.directory)
+        let store = try Store.open(path: home.storePath, expectedRole: .node, options: options)
         let dataDir = home.directory
         let configPath = context.command.option("config")
         let intervalFlag = context.command.option("interval")
@@ -106,7 +108,7 @@ enum SyncCommands {
                                     logger: Logger(minimumLevel: level), reload: {
                     let fresh = try configPath.map { try ConfigFile.load(path: $0, allowedKeys: configKeys) }
                     return try daemonConfiguration(fresh, intervalFlag: intervalFlag)
-                })
+                }, lock: lock)
                 try await daemon.run()
             }
         } catch let error as ServiceGroupError {

@@ -35,12 +35,16 @@ public struct Daemon: Sendable {
     private let logger: Logger
     private let notifier: SystemdNotifier
     private let reload: (@Sendable () async throws -> DaemonConfiguration)?
+    private let heldLock: FileLock?
 
     /// A daemon for the node whose store is `store` and whose credentials live in `dataDir`.
-    /// `reload` (optional) produces the configuration again on SIGHUP.
+    /// `reload` (optional) produces the configuration again on SIGHUP. `lock` is the data
+    /// directory's lock when the caller took it already (`lock(dataDir:)`, before opening the
+    /// store); otherwise `run` takes it.
     public init(store: Store, dataDir: String, configuration: DaemonConfiguration = DaemonConfiguration(),
                 logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
-                reload: (@Sendable () async throws -> DaemonConfiguration)? = nil) {
+                reload: (@Sendable () async throws -> DaemonConfiguration)? = nil, lock: FileLock? = nil) {
+        self.heldLock = lock
         self.store = store
         self.dataDirectory = dataDir
         self.configuration = configuration
@@ -63,7 +67,7 @@ public struct Daemon: Sendable {
     ///   by itself.
     public func run<Signals: AsyncSequence & Sendable>(signals: Signals) async throws
         where Signals.Element == UnixSignal, Signals.Failure == Never {
-        let lock = try Self.lock(dataDir: dataDirectory)
+        let lock = try heldLock ?? Self.lock(dataDir: dataDirectory)
         defer { withExtendedLifetime(lock) {} }  // held until the daemon stops
         let reloadRequested = Flag()
         logger.notice("daemon starting", ["node": store.nodeID.hex, "data_dir": dataDirectory])
@@ -109,8 +113,8 @@ public struct Daemon: Sendable {
     /// directory refuses to start; a killed daemon's lock goes with its process.
     public static let lockFileName = "daemon.lock"
 
-    /// Takes `<dataDir>/daemon.lock`, or says who holds it.
-    static func lock(dataDir: String) throws(CLIError) -> FileLock {
+    /// Takes `<dataDir>/daemon.lock`, or says who holds it (exit 1).
+    public static func lock(dataDir: String) throws(CLIError) -> FileLock {
         let path = dataDir + "/" + lockFileName
         let lock: FileLock?
         do {
