@@ -7,13 +7,19 @@ import Toolkit
 /// Lifecycle (systemd `Type=notify`):
 /// 1. Bind the listener (`HTTPServer.init`); a bind failure is a user error (address in use…).
 /// 2. `READY=1` with a `STATUS=` line naming the address, only once bound.
-/// 3. Serve. Watchdog pings (`WATCHDOG=1`) every half `WATCHDOG_USEC` come from a child task
-///    of this function's task group; so does the signal watcher. Nothing outlives `run`.
+/// 3. Serve: one `ServiceGroup` of the quarantine timer, the HTTP server and the watchdog
+///    (`services`). `WATCHDOG=1` every half `WATCHDOG_USEC`, but only after the server answered
+///    a connection to its own address and the store a read, each within a quarter of
+///    `WATCHDOG_USEC` (`Watchdog`): a hung accept loop or store stops the pings and systemd
+///    restarts the hub. Nothing outlives `run`.
 /// 4. SIGHUP: the caller's `reload` re-reads the config; `log_level` applies at once, other
 ///    changed settings are named in a warning (they need a restart); then `READY=1` again.
-/// 5. On the first SIGTERM or SIGINT: `STOPPING=1`, then `HTTPServer.shutdown()` — in-flight
-///    requests finish, new connections are refused — and `run` returns once the server has
-///    drained; the remaining children are cancelled.
+/// 5. On the first SIGTERM or SIGINT: `STOPPING=1`; the watchdog stops, then the server shuts
+///    down gracefully — in-flight requests finish, new connections are refused — then the
+///    timer; `run` returns normally.
+/// 6. A part that ends by itself (the server stopping unasked) or throws stops the others the
+///    same way and `run` throws `HubError(.internal)`: `serve` exits 70, not 0, so that
+///    systemd's `Restart=on-failure` restarts the hub.
 public struct HubServer: Sendable {
     public let settings: HubSettings
     public let store: Store
@@ -30,7 +36,8 @@ public struct HubServer: Sendable {
         self.clock = clock
     }
 
-    /// Serves until `signals` yields (SIGTERM/SIGINT in production; any sequence in tests).
+    /// Serves until `signals` yields SIGTERM or SIGINT (the process's signals in production, any
+    /// sequence in tests) or a part fails.
     /// `onListening` gets the bound server (its `port`) before `READY=1` is sent.
     /// SIGHUP calls `reload` (re-read the config and apply what can change live); without one
     /// SIGHUP is logged and ignored.
@@ -68,38 +75,40 @@ public struct HubServer: Sendable {
                                    "hub": endpoints.identity.hubID.hex, "epoch": endpoints.identity.epoch])
         let status = "serving mission \(endpoints.identity.mission) on \(address)"
         notify("ready") { try notifier.ready(status: status) }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await watch(signals, server: server, status: status, reload: reload) }
-            if let interval = notifier.watchdogPingInterval {
-                group.addTask { await pingWatchdog(every: interval) }
+        let group = ServiceGroup(services(server), onSignal: { signal in
+            guard signal == .hup else { return }
+            await reloadConfiguration(reload)
+            notify("ready") { try notifier.ready(status: status) }
+        }, onStop: { reason in
+            if case .signal = reason {
+                log.notice("stopping", ["signal": reason.description])
+            } else {
+                log.error("stopping: a part of the hub ended", ["reason": reason.description])
             }
-            group.addTask { await releaseQuarantineRegularly() }
-            do {
-                try await server.run()
-            } catch {
-                log.error("server stopped with an error", ["error": String(describing: type(of: error))])
-            }
-            group.cancelAll()
+            notify("stopping") { try notifier.stopping() }
+            notify("status") { try notifier.status("stopping: finishing requests in flight") }
+        })
+        do {
+            try await group.run(until: signals)
+        } catch {
+            log.error("hub stopped after a failure", ["address": address, "error": error.message])
+            throw HubError(.internal, "the hub stopped: \(error.message)",
+                           hint: "under systemd it is restarted (Restart=on-failure); the log says more (journalctl -u missionhub)")
         }
         log.notice("hub stopped", ["address": address])
     }
 
-    /// SIGTERM/SIGINT: graceful stop. SIGHUP: reload, then READY=1 again.
-    private func watch<Signals: AsyncSequence>(_ signals: Signals, server: HTTPServer, status: String,
-                                               reload: (@Sendable () async throws -> HubSettings)?) async
-        where Signals.Element == UnixSignal, Signals.Failure == Never {
-        for await signal in signals {
-            if signal == .hup {
-                await reloadConfiguration(reload)
-                notify("ready") { try notifier.ready(status: status) }
-                continue
-            }
-            log.notice("stopping", ["signal": signal.description])
-            notify("stopping") { try notifier.stopping() }
-            notify("status") { try notifier.status("stopping: finishing requests in flight") }
-            server.shutdown()
-            return
+    /// What runs while the hub serves, in start order (a group stops them in reverse): the
+    /// quarantine timer, the HTTP server, and the watchdog when systemd asked for one, pinging
+    /// only while the server answers a connection and the store a read.
+    func services(_ server: HTTPServer) -> [any Service] {
+        var services: [any Service] = [ServiceLoop("quarantine release") { await releaseQuarantineRegularly() }, server]
+        if let interval = notifier.watchdogPingInterval {
+            let deadline = interval / 2
+            let checks = [LivenessCheck("http") { await server.probe(timeout: deadline) }, store.livenessCheck]
+            services.append(Watchdog(interval: interval, deadline: deadline, checks: checks, notifier: notifier, logger: log))
         }
+        return services
     }
 
     private func reloadConfiguration(_ reload: (@Sendable () async throws -> HubSettings)?) async {
@@ -119,17 +128,6 @@ public struct HubServer: Sendable {
             log.error("config reload failed; the running settings stay", ["error": error.message])
         } catch {
             log.error("config reload failed; the running settings stay", HubResponder.describe(error))
-        }
-    }
-
-    private func pingWatchdog(every interval: Duration) async {
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return  // cancelled: the server stopped
-            }
-            notify("watchdog") { try notifier.watchdog() }
         }
     }
 

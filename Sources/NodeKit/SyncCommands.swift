@@ -66,6 +66,10 @@ enum SyncCommands {
 
     // MARK: daemon
 
+    /// `fieldnode daemon`: exit 0 after SIGTERM/SIGINT, 1 when another daemon holds the data
+    /// directory (`daemon.lock`) or the configuration is wrong, 70 when a part of the daemon
+    /// failed (`ServiceGroupError`), so that only real failures are restarted by systemd.
+
     static func daemon(_ context: NodeContext) throws {
         var config: ConfigFile?
         if let path = context.command.option("config") {
@@ -86,19 +90,27 @@ enum SyncCommands {
         if let drift = try durationSetting(config, "max_drift") {
             options.maxDriftMilliseconds = UInt64(drift.components.seconds * 1000)
         }
-        let store = try Store.open(path: home.storePath, expectedRole: .node, options: options)
         let configuration = try daemonConfiguration(config, intervalFlag: context.command.option("interval"))
         let level = try logLevel(config)
+        // After validation, before any state is opened: one daemon per data directory.
+        let lock = try Daemon.lock(dataDir: home.directory)
+        let store = try Store.open(path: home.storePath, expectedRole: .node, options: options)
         let dataDir = home.directory
         let configPath = context.command.option("config")
         let intervalFlag = context.command.option("interval")
-        try AsyncBridge.wait {
-            let daemon = Daemon(store: store, dataDir: dataDir, configuration: configuration,
-                                logger: Logger(minimumLevel: level), reload: {
-                let fresh = try configPath.map { try ConfigFile.load(path: $0, allowedKeys: configKeys) }
-                return try daemonConfiguration(fresh, intervalFlag: intervalFlag)
-            })
-            try await daemon.run()
+        do {
+            try AsyncBridge.wait {
+                let daemon = Daemon(store: store, dataDir: dataDir, configuration: configuration,
+                                    logger: Logger(minimumLevel: level), reload: {
+                    let fresh = try configPath.map { try ConfigFile.load(path: $0, allowedKeys: configKeys) }
+                    return try daemonConfiguration(fresh, intervalFlag: intervalFlag)
+                }, lock: lock)
+                try await daemon.run()
+            }
+        } catch let error as ServiceGroupError {
+            // Exit 70, not 0 nor 1: systemd's Restart=on-failure starts the daemon again.
+            throw NodeError(.internal, "the daemon stopped: \(error.message)",
+                            hint: "under systemd it is restarted; the log says more (journalctl -u fieldnode)")
         }
     }
 

@@ -2,7 +2,7 @@ import SyncEngine
 import Toolkit
 
 /// `fieldnode daemon`: keeps the node in sync with its hub until told to stop
-/// (swift-service-lifecycle style: one `run() async throws`, everything in one task group).
+/// (swift-service-lifecycle style: one `run() async throws`, one `ServiceGroup`).
 ///
 /// Behaviour:
 /// - Syncs at once on start, then every `interval`, and soon after a local write: every
@@ -16,7 +16,13 @@ import Toolkit
 ///   retry until `credentials.json` is replaced (re-enrollment) or SIGHUP reloads the
 ///   configuration. A node that is not enrolled yet waits the same way for `credentials.json`.
 /// - systemd: `READY=1` once the first round is scheduled; `STATUS=` after every round;
-///   `WATCHDOG=1` every half `WATCHDOG_USEC`; `STOPPING=1` on the way out.
+///   `WATCHDOG=1` every half `WATCHDOG_USEC`, but only while the loop keeps its `Heartbeat`
+///   (each turn, and each request of a round, promises the next beat) and the store answers a
+///   read within a quarter of `WATCHDOG_USEC` (`Watchdog`); `STOPPING=1` on the way out.
+/// - One daemon per data directory: a second one exits 1 (`daemon.lock`, `lock(dataDir:)`).
+/// - Lifecycle: one `ServiceGroup` of the loop and the watchdog. A loop that ends by itself is
+///   a failure: `run` throws, and `fieldnode daemon` exits 70 so that `Restart=on-failure`
+///   restarts it.
 /// - SIGTERM / SIGINT (or cancelling the task): the in-flight request is abandoned (libcurl
 ///   notices within about a second) and `run()` returns. An acknowledgement is only recorded
 ///   after the hub's answer, so abandoning loses nothing; the next start resumes there.
@@ -29,12 +35,16 @@ public struct Daemon: Sendable {
     private let logger: Logger
     private let notifier: SystemdNotifier
     private let reload: (@Sendable () async throws -> DaemonConfiguration)?
+    private let heldLock: FileLock?
 
     /// A daemon for the node whose store is `store` and whose credentials live in `dataDir`.
-    /// `reload` (optional) produces the configuration again on SIGHUP.
+    /// `reload` (optional) produces the configuration again on SIGHUP. `lock` is the data
+    /// directory's lock when the caller took it already (`lock(dataDir:)`, before opening the
+    /// store); otherwise `run` takes it.
     public init(store: Store, dataDir: String, configuration: DaemonConfiguration = DaemonConfiguration(),
                 logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
-                reload: (@Sendable () async throws -> DaemonConfiguration)? = nil) {
+                reload: (@Sendable () async throws -> DaemonConfiguration)? = nil, lock: FileLock? = nil) {
+        self.heldLock = lock
         self.store = store
         self.dataDirectory = dataDir
         self.configuration = configuration
@@ -50,55 +60,76 @@ public struct Daemon: Sendable {
         try await run(signals: signals)
     }
 
-    /// Runs until `signals` yields `.term` or `.int`, ends, or the task is cancelled; `.hup`
-    /// reloads the configuration. For tests and embedding.
-    public func run<Signals: AsyncSequence & Sendable>(signals: Signals) async throws where Signals.Element == UnixSignal {
+    /// Runs until `signals` yields `.term` or `.int`, the task is cancelled, or a part fails;
+    /// `.hup` reloads the configuration. For tests and embedding.
+    /// - Throws: `CLIError` (exit 1) when another daemon holds the data directory's
+    ///   `daemon.lock`; `ServiceGroupError` (exit 70) when the sync loop or the watchdog ended
+    ///   by itself.
+    public func run<Signals: AsyncSequence & Sendable>(signals: Signals) async throws
+        where Signals.Element == UnixSignal, Signals.Failure == Never {
+        let lock = try heldLock ?? Self.lock(dataDir: dataDirectory)
+        defer { withExtendedLifetime(lock) {} }  // held until the daemon stops
         let reloadRequested = Flag()
         logger.notice("daemon starting", ["node": store.nodeID.hex, "data_dir": dataDirectory])
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var loop = DaemonLoop(store: store, dataDir: dataDirectory, configuration: configuration, logger: logger,
-                                      notifier: notifier, reload: reload)
-                await loop.run(reloadRequested: reloadRequested)
+        let (logger, notifier) = (self.logger, self.notifier)
+        let group = ServiceGroup(services(reloadRequested: reloadRequested), onSignal: { signal in
+            guard signal == .hup else { return }
+            logger.notice("SIGHUP: configuration reload requested")
+            reloadRequested.set()
+        }, onStop: { reason in
+            if case .signal = reason {
+                logger.notice("stop requested", ["signal": reason.description])
+            } else {
+                logger.error("stopping: a part of the daemon ended", ["reason": reason.description])
             }
-            group.addTask {
-                do {
-                    for try await signal in signals {
-                        if signal == .hup {
-                            logger.notice("SIGHUP: configuration reload requested")
-                            reloadRequested.set()
-                        } else {
-                            logger.notice("stop requested", ["signal": signal.description])
-                            return
-                        }
-                    }
-                } catch {
-                    logger.error("signal stream failed; stopping", ["error": String(describing: error)])
-                }
-            }
-            if let every = notifier.watchdogPingInterval {
-                group.addTask { await watchdog(every: every) }
-            }
-            // The first child to end (a stop signal, or the loop after cancellation) ends all.
-            _ = await group.next()
-            group.cancelAll()
+            Self.notify(logger) { try notifier.stopping() }
+        })
+        do {
+            try await group.run(until: signals)
+        } catch {
+            logger.error("daemon stopped after a failure", ["error": error.message])
+            throw error
         }
-        notify { try notifier.stopping() }
         logger.notice("daemon stopped")
     }
 
-    private func watchdog(every interval: Duration) async {
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return  // cancelled: the daemon is stopping
-            }
-            notify { try notifier.watchdog() }
-        }
+    /// The sync loop, then the watchdog when systemd asked for one; the watchdog pings only
+    /// while the loop keeps its heartbeat and the store answers a read.
+    private func services(reloadRequested: Flag) -> [any Service] {
+        let heartbeat = Heartbeat(initial: configuration.pollInterval + DaemonLoop.turnAllowance)
+        let (store, dataDirectory, configuration, logger, notifier, reload) =
+            (self.store, self.dataDirectory, self.configuration, self.logger, self.notifier, self.reload)
+        var services: [any Service] = [ServiceLoop("sync loop") {
+            var loop = DaemonLoop(store: store, dataDir: dataDirectory, configuration: configuration, logger: logger,
+                                  notifier: notifier, reload: reload, heartbeat: heartbeat)
+            await loop.run(reloadRequested: reloadRequested)
+        }]
+        let checks = [LivenessCheck.heartbeat("sync loop", heartbeat), store.livenessCheck]
+        if let watchdog = Watchdog(notifier: notifier, checks: checks, logger: logger) { services.append(watchdog) }
+        return services
     }
 
-    private func notify(_ body: () throws -> Void) {
+    /// The file a running daemon holds locked (`flock`), so that a second one on the same data
+    /// directory refuses to start; a killed daemon's lock goes with its process.
+    public static let lockFileName = "daemon.lock"
+
+    /// Takes `<dataDir>/daemon.lock`, or says who holds it (exit 1).
+    public static func lock(dataDir: String) throws(CLIError) -> FileLock {
+        let path = dataDir + "/" + lockFileName
+        let lock: FileLock?
+        do {
+            lock = try FileLock.tryAcquire(path)
+        } catch {
+            throw .user("cannot lock \(path): \(error)", hint: "check that the data directory exists and is writable by this user")
+        }
+        guard let lock else {
+            throw .user("another fieldnode daemon is already running on \(dataDir)",
+                        hint: "see it with `systemctl status fieldnode` (or the process holding \(path)); stop it first, or give this one another --data-dir")
+        }
+        return lock
+    }
+
+    private static func notify(_ logger: Logger, _ body: () throws -> Void) {
         do {
             try body()
         } catch {

@@ -10,6 +10,13 @@ struct DaemonLoop {
     let logger: Logger
     let notifier: SystemdNotifier
     let reload: (@Sendable () async throws -> DaemonConfiguration)?
+    /// Beaten every turn and around every request (`DaemonTransport`), for the watchdog.
+    let heartbeat: Heartbeat
+
+    /// What a turn may take beyond its sleep and its requests: the store reads and writes of
+    /// a poll or a round step, reading `credentials.json`. The watchdog's store check catches
+    /// a store slower than that on its own.
+    static let turnAllowance = Duration.seconds(30)
 
     private let started = ContinuousClock.now
     private var scheduler: SyncScheduler
@@ -24,13 +31,14 @@ struct DaemonLoop {
     private var pollFailing = false
 
     init(store: Store, dataDir: String, configuration: DaemonConfiguration, logger: Logger, notifier: SystemdNotifier,
-         reload: (@Sendable () async throws -> DaemonConfiguration)?) {
+         reload: (@Sendable () async throws -> DaemonConfiguration)?, heartbeat: Heartbeat) {
         self.store = store
         self.dataDir = dataDir
         self.configuration = configuration
         self.logger = logger
         self.notifier = notifier
         self.reload = reload
+        self.heartbeat = heartbeat
         scheduler = SyncScheduler(interval: configuration.interval, backoffBase: configuration.backoffBase,
                                   backoffCap: configuration.backoffCap)
     }
@@ -40,6 +48,7 @@ struct DaemonLoop {
     mutating func run(reloadRequested: Flag) async {
         var first = true
         while !Task.isCancelled {
+            heartbeat.beat(nextWithin: configuration.pollInterval + Self.turnAllowance)
             if reloadRequested.take() { await reloadConfiguration() }
             await poll()
             if first {
@@ -102,8 +111,12 @@ struct DaemonLoop {
 
     private mutating func makeRunner() throws(SyncClientError) {
         guard let credentials else { return }
-        runner = try SyncRunner(store: store, credentials: try configuration.applied(to: credentials),
-                                options: configuration.sync, logger: logger)
+        let effective = try configuration.applied(to: credentials)
+        let transport = DaemonTransport(base: try CurlTransport(tls: effective.tlsSettings, options: configuration.sync.transport),
+                                        heartbeat: heartbeat, options: configuration.sync.transport,
+                                        pollInterval: configuration.pollInterval)
+        runner = try SyncRunner(store: store, credentials: effective, options: configuration.sync, logger: logger,
+                                transport: transport)
     }
 
     private mutating func reloadConfiguration() async {
