@@ -54,7 +54,7 @@ import Testing
             try #require(try await hub.enroll(node, name: "field-1").status == 200)
             let entity = EntityID.make(owner: node.id)
             let sent = stride(from: 1, through: 299, by: 2).map { seq in   // 1, 3, 5 … 299: 149 gaps
-                node.op(UInt64(seq), entity, seq == 1 ? .exist(causalLength: 1) : .set(field: "f\(seq)", value: .int(1), rank: 0, supersedes: []))
+                node.op(UInt64(seq), entity, seq == 1 ? .exist(causalLength: 1) : .set(field: "incident.area", value: .string("area \(seq)"), rank: 0, supersedes: []))
             }
             let reply = try await node.push(hub, sent)
             #expect(reply.status == 200)
