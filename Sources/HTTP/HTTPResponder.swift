@@ -14,11 +14,15 @@ public struct RequestContext: Sendable, Equatable {
     public var peer: HTTPPeerAddress
     /// Sequence number of the connection within this server (1, 2, …).
     public var connectionID: UInt64
+    /// What the matched route's `:name` segments captured, percent-decoded; set by `Router`
+    /// before it calls the route's middleware and handler (empty for routes without them).
+    public var parameters: PathParameters
 
-    public init(requestID: String, peer: HTTPPeerAddress, connectionID: UInt64) {
+    public init(requestID: String, peer: HTTPPeerAddress, connectionID: UInt64, parameters: PathParameters = PathParameters()) {
         self.requestID = requestID
         self.peer = peer
         self.connectionID = connectionID
+        self.parameters = parameters
     }
 
     /// A fresh random request id.
