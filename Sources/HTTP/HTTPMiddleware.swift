@@ -37,8 +37,13 @@ public struct ClosureMiddleware: HTTPMiddleware {
 extension Array where Element == any HTTPMiddleware {
     /// `handler` wrapped in these middleware, the first one outermost.
     func wrapping(_ handler: @escaping Router.Handler) -> Router.Handler {
-        reversed().reduce(handler) { next, middleware in
-            { request, context in try await middleware.handle(request, context: context, next: next) }
+        // A plain loop, not `reduce`: a closure passed through a generic comes back behind
+        // reabstraction thunks that every request would pay for.
+        var wrapped = handler
+        for middleware in reversed() {
+            let next = wrapped
+            wrapped = { request, context in try await middleware.handle(request, context: context, next: next) }
         }
+        return wrapped
     }
 }

@@ -74,15 +74,18 @@ struct RoutePattern: Sendable, Equatable {
     /// The parameters when `path` (already split, see `split`) matches, else nil.
     func match(_ path: [Substring]) -> PathParameters? {
         guard path.count == segments.count else { return nil }
-        var parameters = PathParameters()
+        // Literals first: a pattern that does not match decodes nothing.
         for (segment, part) in zip(segments, path) {
             switch segment {
-            case .literal(let text):
-                guard part == text else { return nil }
-            case .parameter(let name):
-                guard !part.isEmpty, let value = PathParameters.percentDecoded(part) else { return nil }
-                parameters.append(name: name, value: value)
+            case .literal(let text): guard part == text[...] else { return nil }
+            case .parameter: guard !part.isEmpty else { return nil }
             }
+        }
+        var parameters = PathParameters()
+        for (segment, part) in zip(segments, path) {
+            guard case .parameter(let name) = segment else { continue }
+            guard let value = PathParameters.percentDecoded(part) else { return nil }
+            parameters.append(name: name, value: value)
         }
         return parameters
     }

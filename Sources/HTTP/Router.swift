@@ -79,10 +79,12 @@ public struct Router: HTTPResponder {
         precondition(!mounts.contains { $0.prefix == prefix }, "prefix \(prefix) mounted twice")
         func joined(_ path: String) -> String { path == "/" ? prefix : prefix + path }
         for (path, methods) in router.exact {
-            for (method, handler) in methods.handlers { on(method, joined(path), use: middleware.wrapping(handler)) }
+            for (method, endpoint) in methods.handlers { on(method, joined(path), use: middleware.wrapping(endpoint.handler)) }
         }
         for route in router.patterns {
-            for (method, handler) in route.methods.handlers { on(method, joined(route.pattern.spelling), use: middleware.wrapping(handler)) }
+            for (method, endpoint) in route.methods.handlers {
+                on(method, joined(route.pattern.spelling), use: middleware.wrapping(endpoint.handler))
+            }
         }
         var added = router.mounts.map { Mount(prefix: joined($0.prefix), middleware: middleware + $0.middleware, fallback: $0.fallback) }
         added.append(Mount(prefix: prefix, middleware: middleware, fallback: router.fallback))
@@ -90,21 +92,24 @@ public struct Router: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse {
+        if let handler = exact[request.path]?.handler(for: request.method) { return try await handler(request, context) }
+        return try await respondWithoutExactRoute(to: request, context: context)
+    }
+
+    /// Patterns, then the miss (kept apart so the exact route's path stays short).
+    private func respondWithoutExactRoute(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse {
         var allowed: Set<String> = []
-        if let methods = exact[request.path] {
-            if let handler = methods.handler(for: request.method) { return try await handler(request, context) }
-            methods.addAllowed(to: &allowed)
-        }
+        exact[request.path]?.addAllowed(to: &allowed)
         if !patterns.isEmpty, request.path.hasPrefix("/") {
             let segments = RoutePattern.split(request.path)
-            for route in patterns {
-                guard let parameters = route.pattern.match(segments) else { continue }
-                if let handler = route.methods.handler(for: request.method) {
+            for index in patterns.indices {
+                guard let parameters = patterns[index].pattern.match(segments) else { continue }
+                if let handler = patterns[index].methods.handler(for: request.method) {
                     var context = context
                     context.parameters = parameters
                     return try await handler(request, context)
                 }
-                route.methods.addAllowed(to: &allowed)
+                patterns[index].methods.addAllowed(to: &allowed)
             }
         }
         let miss = allowed.isEmpty
@@ -119,15 +124,21 @@ public struct Router: HTTPResponder {
 
     /// The handlers of one path or pattern, by method.
     private struct Methods: Sendable {
-        var handlers: [String: Handler] = [:]
+        /// A handler in a struct: a closure stored straight in a dictionary (a generic) comes
+        /// back behind a reabstraction thunk, and one more each time a mount copies it.
+        struct Endpoint: Sendable {
+            let handler: Handler
+        }
+
+        private(set) var handlers: [String: Endpoint] = [:]
 
         mutating func add(_ method: String, _ handler: @escaping Handler, route: String) {
             precondition(handlers[method] == nil, "route \(method) \(route) registered twice")
-            handlers[method] = handler
+            handlers[method] = Endpoint(handler: handler)
         }
 
         func handler(for method: String) -> Handler? {
-            handlers[method] ?? (method == "HEAD" ? handlers["GET"] : nil)
+            (handlers[method] ?? (method == "HEAD" ? handlers["GET"] : nil))?.handler
         }
 
         func addAllowed(to allowed: inout Set<String>) {

@@ -1,5 +1,6 @@
 import Testing
 @testable import HTTP
+import Toolkit
 
 /// The router in-process: parameters and their decoding, precedence, mounts, middleware and
 /// each mount's own 404/405.
@@ -179,6 +180,26 @@ import Testing
         let allowed = try await site.respond(to: HTTPRequest(method: "GET", target: "/api/who", headers: ["Authorization": "yes"]),
                                              context: context)
         #expect(allowed.text == "ada true")
+    }
+
+    @Test func htmlErrorPagesEscapeWhatTheyQuoteAndKeepStatusAndHeaders() async throws {
+        let capture = LogCapture()
+        var pages = Router()
+        pages.get("/boom") { _, _ in throw SecretFailure() }
+        pages.get("/busy") { _, _ in throw HTTPError(status: 503, message: "try <later> & again", headers: [("Retry-After", "7")]) }
+        var site = Router()
+        site.mount("/ui", pages, middleware: [HTMLErrorMiddleware(log: Logger(minimumLevel: .debug, sink: capture.sink))])
+
+        let missing = try await call(site, "GET", "/ui/<script>'x'")
+        #expect(missing.status == 404 && missing.headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(missing.headers["Cache-Control"] == "no-store")
+        #expect(missing.text.contains("<h1>404 Not Found</h1>") && missing.text.contains("/ui/&lt;script&gt;&#39;x&#39;"))
+        #expect(!missing.text.contains("<script>"))
+        let busy = try await call(site, "GET", "/ui/busy")
+        #expect(busy.status == 503 && busy.headers["Retry-After"] == "7" && busy.text.contains("try &lt;later&gt; &amp; again"))
+        let boom = try await call(site, "GET", "/ui/boom")
+        #expect(boom.status == 500 && boom.text.contains("<p>internal error</p>") && !boom.text.contains("hunter2"))
+        #expect(capture.lines == ["<3>request failed error=SecretFailure path=/ui/boom request_id=00000000000000aa"])
     }
 
     @Test func parametersMustBeNamedAlikeOnOneShape() async throws {
