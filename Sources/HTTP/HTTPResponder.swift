@@ -1,7 +1,7 @@
 /// Something that answers requests: the one method the server calls for each request.
 ///
 /// Throw an `HTTPResponseError` to choose an error status and body; any other error becomes a
-/// 500 whose body carries no internal text (the error is logged with the request id).
+/// 500 whose body carries no internal text (the error's type is logged with the request id).
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse
 }
