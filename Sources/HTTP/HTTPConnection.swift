@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Toolkit
 
 /// Serves one accepted connection: reads, parses, calls the responder, writes, in order.
 ///
@@ -13,7 +14,8 @@ import Glibc
 ///    writes (`writeTimeout`), lingering (`lingerTimeout`). No client holds a slot for ever.
 /// 3. After an error answer the connection half-closes and lingers, reading and discarding, so
 ///    the client sees the answer rather than a reset from unread bytes.
-/// 4. Internal error text never reaches the wire; it is logged with the request id.
+/// 4. Internal error text never reaches the wire, nor the log: a responder's unexpected error is
+///    logged by its type with the request id.
 /// 5. Every response the connection makes up itself (parse error, 408, 503 over a cap or the
 ///    byte budget, 500 for a responder's unexpected error) comes from
 ///    `configuration.generatedErrorResponder`.
@@ -31,7 +33,7 @@ struct HTTPConnection {
     let responder: any HTTPResponder
     let registry: ConnectionRegistry
     let budget: RequestByteBudget
-    let log: HTTPLogHandler
+    let log: Logger
 
     private enum ReadOutcome {
         case bytes(Int)
@@ -82,7 +84,7 @@ struct HTTPConnection {
                 case .bytes(let count):
                     if idle, served > 0 { headStarted = .now() }
                     guard share.reserve(count) else {
-                        log(.warning, "request byte budget exhausted; answering 503", metadata([
+                        log.warning("request byte budget exhausted; answering 503", metadata([
                             "limit": String(budget.limit), "reading": parser.isReadingHead || idle ? "head" : "body",
                         ]))
                         return await answerEmptyHanded(.bufferLimit)
@@ -111,7 +113,7 @@ struct HTTPConnection {
                 guard await handle(request) else { return }
                 headStarted = .now()
             case .error(let error):
-                log(.info, "rejected malformed request", metadata(["status": String(error.status), "reason": error.code.rawValue]))
+                log.info("rejected malformed request", metadata(["status": String(error.status), "reason": error.code.rawValue]))
                 return await answerEmptyHanded(.malformedRequest(error))
             }
         }
@@ -133,16 +135,17 @@ struct HTTPConnection {
         } catch let error as any HTTPResponseError {
             response = error.response()
         } catch {
-            log(.error, "request failed", metadata([
+            // The error's type only: its text might quote what the request carried.
+            log.error("request failed", metadata([
                 "request_id": context.requestID, "method": request.method, "path": request.path,
-                "error": String(describing: error),
+                "error": String(describing: type(of: error)),
             ]))
             response = configuration.generatedErrorResponder(.responderFailed)
         }
         let keepAlive = request.keepAlive && !response.requestsClose && !registry.isDraining
         let bytes = serialize(response, keepAlive: keepAlive, peerVersion: request.version,
                               isHeadRequest: request.method == "HEAD", about: ["request_id": context.requestID])
-        log(.debug, "request served", metadata([
+        log.debug("request served", metadata([
             "request_id": context.requestID, "method": request.method, "path": request.path,
             "status": String(response.status),
         ]))
@@ -163,7 +166,7 @@ struct HTTPConnection {
                            isHeadRequest: Bool = false, about: [String: String]) -> [UInt8] {
         let serialized = response.serialize(keepAlive: keepAlive, peerVersion: peerVersion, isHeadRequest: isHeadRequest)
         if !serialized.droppedHeaderNames.isEmpty {
-            log(.warning, "dropped invalid response header fields",
+            log.warning("dropped invalid response header fields",
                 metadata(about.merging(["names": serialized.droppedHeaderNames.joined(separator: ",")]) { own, _ in own }))
         }
         return serialized.bytes
@@ -233,8 +236,8 @@ struct HTTPConnection {
         extra.merging(["connection": String(id), "peer": peer.description]) { own, _ in own }
     }
 
-    private func debug(_ message: String, _ extra: [String: String] = [:]) {
-        log(.debug, message, metadata(extra))
+    private func debug(_ message: StaticString, _ extra: [String: String] = [:]) {
+        log.debug(message, metadata(extra))
     }
 }
 

@@ -1,7 +1,7 @@
 /// Something that answers requests: the one method the server calls for each request.
 ///
 /// Throw an `HTTPResponseError` to choose an error status and body; any other error becomes a
-/// 500 whose body carries no internal text (the error is logged with the request id).
+/// 500 whose body carries no internal text (the error's type is logged with the request id).
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse
 }
@@ -14,11 +14,15 @@ public struct RequestContext: Sendable, Equatable {
     public var peer: HTTPPeerAddress
     /// Sequence number of the connection within this server (1, 2, …).
     public var connectionID: UInt64
+    /// What the matched route's `:name` segments captured, percent-decoded; set by `Router`
+    /// before it calls the route's middleware and handler (empty for routes without them).
+    public var parameters: PathParameters
 
-    public init(requestID: String, peer: HTTPPeerAddress, connectionID: UInt64) {
+    public init(requestID: String, peer: HTTPPeerAddress, connectionID: UInt64, parameters: PathParameters = PathParameters()) {
         self.requestID = requestID
         self.peer = peer
         self.connectionID = connectionID
+        self.parameters = parameters
     }
 
     /// A fresh random request id.

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import Toolkit
 
 /// The hub's HTTP/1.1 server: TCP or Unix socket, keep-alive and pipelining, timeouts, a
 /// connection cap and a graceful shutdown.
@@ -40,15 +41,19 @@ public final class HTTPServer: Sendable {
     private let listener: ListeningSocket
     private let listenerWaiter: DescriptorWaiter
     private let responder: any HTTPResponder
-    private let log: HTTPLogHandler
+    private let log: Logger
     private let registry = ConnectionRegistry()
     private let budget: RequestByteBudget
     private let lifecycle = Lifecycle()
 
     /// Binds and listens at once, so `port` is known before `run()`.
+    ///
+    /// `log` gets the server's events: fixed texts with key=value metadata (addresses, peers,
+    /// connection and request ids, methods, paths, statuses, errno names, error types), never a
+    /// header value or a body. Every request served is a `debug` event.
     /// - Throws: `HTTPServerError` when the address is invalid or in use, or a call fails.
     public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
-                log: @escaping HTTPLogHandler = HTTPLog.discard) throws(HTTPServerError) {
+                log: Logger = .disabled) throws(HTTPServerError) {
         self.configuration = configuration
         self.responder = responder
         self.log = log
@@ -73,7 +78,7 @@ public final class HTTPServer: Sendable {
             throw HTTPServerError(.alreadyRunning, "run() was already called; create a new server",
                                   address: configuration.address.description)
         }
-        log(.info, "listening", ["address": configuration.address.description, "port": port.map(String.init) ?? "-"])
+        log.info("listening", ["address": configuration.address.description, "port": port.map(String.init) ?? "-"])
         await withTaskCancellationHandler {
             await withDiscardingTaskGroup { group in
                 await acceptLoop(&group)
@@ -82,13 +87,13 @@ public final class HTTPServer: Sendable {
                 registry.startDraining()
                 guard await !registry.waitUntilEmpty(timeout: configuration.shutdownGracePeriod) else { return }
                 let count = registry.interruptAll()
-                log(.warning, "shutdown grace period ended; closing connections", ["connections": String(count)])
+                log.warning("shutdown grace period ended; closing connections", ["connections": String(count)])
                 group.cancelAll()
             }
         } onCancel: {
             shutdown()
         }
-        log(.info, "stopped", ["address": configuration.address.description])
+        log.info("stopped", ["address": configuration.address.description])
     }
 
     /// Request bytes held across connections now, and the most held at once so far.
@@ -114,7 +119,7 @@ public final class HTTPServer: Sendable {
             case .failure(let error):
                 // EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays queued, so retrying at
                 // once would spin. Pause, still answering to shutdown.
-                log(.error, "accept failed; pausing 100 ms", ["errno": error.name])
+                log.error("accept failed; pausing 100 ms", ["errno": error.name])
                 let pause = await listenerWaiter.wait(for: nil, deadline: .now() + .milliseconds(100), drainable: true)
                 guard pause == .timedOut else { return }
             }
@@ -144,7 +149,7 @@ public final class HTTPServer: Sendable {
                 self.registry.remove(id)
             }
         case .reject(let id):
-            log(.warning, "connection limit reached; answering 503",
+            log.warning("connection limit reached; answering 503",
                 ["peer": peer.description, "limit": String(configuration.maxConnections)])
             let connection = connection(id)
             group.addTask {
@@ -152,7 +157,7 @@ public final class HTTPServer: Sendable {
                 self.registry.remove(id)
             }
         case .rejectClient(let id):
-            log(.warning, "connection limit of a client reached; answering 503",
+            log.warning("connection limit of a client reached; answering 503",
                 ["peer": peer.description, "limit": String(configuration.maxConnectionsPerClient ?? 0)])
             let connection = connection(id)
             group.addTask {
@@ -166,7 +171,7 @@ public final class HTTPServer: Sendable {
 
     private func removeSocketFile() {
         if case .failure(let error) = listener.removeSocketFile() {
-            log(.warning, "could not remove the socket file; remove it by hand",
+            log.warning("could not remove the socket file; remove it by hand",
                 ["address": configuration.address.description, "errno": error.name])
         }
     }

@@ -36,8 +36,9 @@ public enum HTTPServerGeneratedError: Sendable, Equatable, CustomStringConvertib
     /// The request's next bytes would pass `maxBufferedRequestBytes`, the request bytes all
     /// connections may hold at once (status 503): answered, then closed.
     case bufferLimit
-    /// The responder threw an error that is not an `HTTPResponseError` (status 500). The error
-    /// itself is logged with the request id and never passed on, so its text cannot leak.
+    /// The responder threw an error that is not an `HTTPResponseError` (status 500). Only the
+    /// error's type is logged, with the request id, and the error is never passed on, so its
+    /// text cannot leak.
     case responderFailed
 
     /// The HTTP status of the case: the parse error's, 408, 503 or 500.

@@ -7,8 +7,8 @@ import Toolkit
 /// The hub's `/v1/` endpoints (spec §10): health, enroll, push, pull.
 ///
 /// Handlers never block Swift's cooperative threads: every store call goes through
-/// `Store.async`. Refusals are thrown as `HubWireError`; `HubResponder` turns everything else
-/// into a bare 500 and adds the headers every response carries.
+/// `Store.async`. Refusals are thrown as `HubWireError`; `HubProtocolMiddleware` turns
+/// everything else into a bare 500 and adds the headers every response carries.
 public struct HubEndpoints: Sendable {
     /// What the hub tells an enrolling node about itself.
     struct Identity: Sendable {
@@ -66,15 +66,16 @@ public struct HubEndpoints: Sendable {
         self.clock = clock
     }
 
-    /// The routes: `GET /v1/health`, `POST /v1/enroll`, `POST /v1/push`, `POST /v1/pull`.
+    /// The routes, relative to the `/v1` mount (`HubResponder.site`): `GET /health`,
+    /// `POST /enroll`, `POST /push`, `POST /pull`.
     public func router() -> Router {
         var router = Router()
-        router.get("/v1/health") { _, _ in health() }
-        router.post("/v1/enroll") { request, context in try await enroll(request, context) }
-        router.post("/v1/push") { request, context in
+        router.get("/health") { _, _ in health() }
+        router.post("/enroll") { request, context in try await enroll(request, context) }
+        router.post("/push") { request, context in
             try await signed(request, context) { try await push($0, node: $1, context: $2) }
         }
-        router.post("/v1/pull") { request, context in
+        router.post("/pull") { request, context in
             try await signed(request, context) { try await pull($0, node: $1, context: $2) }
         }
         return router

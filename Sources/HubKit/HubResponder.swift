@@ -4,47 +4,27 @@ import SyncEngine
 import SyncProtocol
 import Toolkit
 
-/// The responder the hub's HTTP server calls: the endpoints' router plus what every response
-/// of `/v1/` needs.
+/// What the hub's HTTP server answers with: the site's router, and the hook for the responses
+/// the server writes itself.
 ///
 /// Invariants:
-/// 1. Every response it returns carries `FS-Protocol: 1`, `FS-Hub-Time` (ms) and, when the
-///    hub has one, `FS-Hub-Epoch`, errors included.
-/// 2. Every non-200 body is the spec's error envelope (§11.1): refusals (`HubWireError`) with
-///    their code; the router's 404/405 as `not_found`/`method_not_allowed`; any other error as
-///    `internal` with no internal text, logged with the request id and the error's type and
-///    code only (never content).
-/// 3. Bodies are gzipped per `ContentCoding` when the client accepts it.
-/// 4. Responses the HTTP server writes itself (parse errors, 408, 413 over the body limit, 503
-///    over the connection cap) come from `generatedErrorResponder`: the same headers as 1 and
+/// 1. The site mounts the sync protocol at `/v1` with `HubProtocolMiddleware` (the spec's
+///    headers, error envelope and content coding) and nothing else in it; pages mount beside
+///    `/v1` with their own middleware and errors, and never see the protocol's.
+/// 2. A path under no mount gets the HTTP module's plain JSON 404/405 (no `FS-*` headers: it is
+///    no endpoint of the protocol).
+/// 3. Responses the HTTP server writes itself (parse errors, 408, 413 over the body limit, 503
+///    over the connection cap, 500) cannot know the route: they all come from
+///    `generatedErrorResponder`, with the headers of `HubProtocolMiddleware` invariant 1 and
 ///    the spec's envelope (`HubWireError.init(generated:)` maps each case to a code).
-struct HubResponder: HTTPResponder {
-    let router: Router
-    let log: Logger
-    let clock: @Sendable () -> UInt64
-    /// The store's epoch (spec §13.7); nil only in tests of the responder alone.
-    var epoch: String? = nil
-
-    func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse {
-        var response: HTTPResponse
-        do {
-            response = try await router.respond(to: request, context: context)
-            if response.status == 404 {
-                response = HubWireError(.notFound).response()
-            } else if response.status == 405 {
-                let allow = response.headers["Allow"]
-                response = HubWireError(.methodNotAllowed, "Use \(allow ?? "another method") for this endpoint.").response()
-                if let allow { response.headers.set(name: "Allow", value: allow) }
-            }
-        } catch let error as any HTTPResponseError {
-            response = error.response()
-        } catch {
-            log.error("request failed", ["request_id": context.requestID, "path": request.path] + Self.describe(error))
-            response = HubWireError(.internalError).response()
-        }
-        Self.stampProtocolHeaders(&response, now: clock(), epoch: epoch)
-        ContentCoding.compress(&response, acceptEncoding: request.headers["Accept-Encoding"])
-        return response
+enum HubResponder {
+    /// The hub's routes. A page beside `/v1` is one line here, e.g.
+    /// `site.mount("/ui", DashboardPages(endpoints).router(), middleware: [HTMLErrors()])`.
+    static func site(_ endpoints: HubEndpoints) -> Router {
+        var site = Router()
+        site.mount("/v1", endpoints.router(),
+                   middleware: [HubProtocolMiddleware(log: endpoints.log, clock: endpoints.clock, epoch: endpoints.identity.epoch)])
+        return site
     }
 
     /// The hook for `HTTPServerConfiguration.generatedErrorResponder`: the spec's error for
@@ -60,8 +40,8 @@ struct HubResponder: HTTPResponder {
         }
     }
 
-    /// Sets `FS-Protocol: 1`, `FS-Hub-Time: <now>` (ms) and `FS-Hub-Epoch`, as every hub
-    /// response carries.
+    /// Sets `FS-Protocol: 1`, `FS-Hub-Time: <now>` (ms) and `FS-Hub-Epoch`, as every response
+    /// of the protocol carries.
     static func stampProtocolHeaders(_ response: inout HTTPResponse, now: UInt64, epoch: String? = nil) {
         response.headers.set(name: RequestSigning.protocolHeader, value: RequestSigning.protocolVersion)
         response.headers.set(name: RequestSigning.hubTimeHeader, value: String(now))

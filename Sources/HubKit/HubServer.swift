@@ -56,12 +56,12 @@ public struct HubServer: Sendable {
         } catch {
             throw HubError(.storage, "the hub store \(store.path) failed at start: \(error)")
         }
-        let responder = HubResponder(router: endpoints.router(), log: log, clock: clock, epoch: endpoints.identity.epoch)
+        let responder = HubResponder.site(endpoints)
         let server: HTTPServer
         do {
             var configuration = settings.serverConfiguration
             configuration.generatedErrorResponder = HubResponder.generatedErrorResponder(clock: clock, epoch: endpoints.identity.epoch)
-            server = try HTTPServer(configuration: configuration, responder: responder, log: httpLog)
+            server = try HTTPServer(configuration: configuration, responder: responder, log: log.with(["component": "http"]))
         } catch {
             throw HubError(.listen, "cannot listen on \(settings.address): \(error.message)",
                            hint: "choose another address with --listen or --unix, or stop what is using it")
@@ -167,15 +167,6 @@ public struct HubServer: Sendable {
         } catch {
             let reason = (error as? SystemdNotifyError)?.message ?? String(describing: type(of: error))
             log.warning("systemd notification failed", ["message": what, "error": reason])
-        }
-    }
-
-    /// The HTTP module's log lines, through our logger (its messages are fixed texts too).
-    private var httpLog: HTTPLogHandler {
-        let log = self.log
-        return { level, message, metadata in
-            let mapped = Logger.Level(rawValue: level.rawValue) ?? .info
-            log.log(mapped, "http", metadata + ["event": message])
         }
     }
 }

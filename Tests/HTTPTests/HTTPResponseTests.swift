@@ -87,8 +87,13 @@ import Testing
         router.post("/v1/push") { request, _ in HTTPResponse(status: 202, body: request.body) }
         router.on("PUT", "/v1/push") { _, _ in HTTPResponse(status: 204) }
         let context = RequestContext(requestID: RequestContext.makeRequestID(), peer: .unix, connectionID: 1)
+        // A miss is thrown (`RouteMiss`); this is the response the server writes for it.
         func call(_ method: String, _ target: String) async throws -> HTTPResponse {
-            try await router.respond(to: HTTPRequest(method: method, target: target, body: Array("b".utf8)), context: context)
+            do {
+                return try await router.respond(to: HTTPRequest(method: method, target: target, body: Array("b".utf8)), context: context)
+            } catch let miss as RouteMiss {
+                return miss.response()
+            }
         }
         #expect(try await call("GET", "/v1/health?verbose=1").body == Array("up".utf8))
         #expect(try await call("HEAD", "/v1/health").status == 200)

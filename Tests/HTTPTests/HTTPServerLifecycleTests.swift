@@ -95,7 +95,7 @@ import Testing
         let log = LogRecorder()
         let server = try HTTPServer(configuration: configuration,
                                     responder: testRouter(slowStarted: started, slowDelay: .seconds(30)),
-                                    log: log.handler)
+                                    log: log.logger)
         let running = Task { try await server.run() }
         let client = try await RawClient.connect(port: try port(server))
         defer { client.close() }
@@ -106,7 +106,7 @@ import Testing
         server.shutdown()
         try await running.value
         #expect(clock.now - start < .seconds(2))
-        #expect(log.all.contains { $0.message == "shutdown grace period ended; closing connections" })
+        #expect(log.lines.contains { $0.hasPrefix("<4>shutdown grace period ended; closing connections connections=") })
         let rest = await client.readToEnd()
         #expect(!String(decoding: rest.bytes, as: UTF8.self).contains("slow done"))
     }

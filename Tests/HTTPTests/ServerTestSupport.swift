@@ -1,25 +1,16 @@
 import Foundation
 import Testing
 @testable import HTTP
+import Toolkit
 
-/// Collects log lines so tests can assert on them.
-final class LogRecorder: @unchecked Sendable {  // `entries` is guarded by `lock`
-    struct Entry: Sendable {
-        let level: HTTPLogLevel
-        let message: String
-        let metadata: [String: String]
-    }
+/// Collects the server's log lines (at debug) so tests can assert on them.
+struct LogRecorder: Sendable {
+    private let capture = LogCapture()
 
-    private let lock = NSLock()
-    private var entries: [Entry] = []
+    var logger: Logger { Logger(minimumLevel: .debug, sink: capture.sink) }
 
-    var handler: HTTPLogHandler {
-        { level, message, metadata in
-            self.lock.withLock { self.entries.append(Entry(level: level, message: message, metadata: metadata)) }
-        }
-    }
-
-    var all: [Entry] { lock.withLock { entries } }
+    /// The lines so far, without their newline.
+    var lines: [String] { capture.lines }
 }
 
 /// A one-shot signal a handler raises and a test awaits.
@@ -95,7 +86,7 @@ func withServer(
 ) async throws {
     var configuration = HTTPServerConfiguration(address: .tcp(host: "127.0.0.1", port: 0))
     configure(&configuration)
-    let server = try HTTPServer(configuration: configuration, responder: responder, log: log.handler)
+    let server = try HTTPServer(configuration: configuration, responder: responder, log: log.logger)
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         do {

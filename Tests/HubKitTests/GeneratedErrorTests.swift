@@ -97,7 +97,7 @@ import Toolkit
         configuration.headerTimeout = .milliseconds(300)
         configuration.bodyTimeout = .milliseconds(300)
         configuration.generatedErrorResponder = HubResponder.generatedErrorResponder(clock: { 1_763_900_000_000 })
-        let responder = HubResponder(router: Router(), log: Logger(minimumLevel: .debug, sink: LogCapture().sink), clock: { 1 })
+        let responder = HubResponderTests.site(Router(), log: Logger(minimumLevel: .debug, sink: LogCapture().sink), clock: { 1 })
         let server = try HTTPServer(configuration: configuration, responder: responder)
         let port = try #require(server.port)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -142,7 +142,7 @@ final class NotifyListener: Sendable {
             let result = try #require(try await group.next())
             #expect(result.status == 0)
             let lines = result.error.split(separator: "\n")
-            #expect(lines.filter { $0.contains("event=\"request served\"") }.count == 1)
+            #expect(lines.filter { $0.hasPrefix("<7>request served component=http ") }.count == 1)
             #expect(lines.contains { $0.hasPrefix("<4>config reloaded; restart the hub to apply these settings settings=max_connections") })
             #expect(lines.contains { $0.hasPrefix("<3>config reload failed; the running settings stay") && $0.contains("hub.conf:2: log_level") })
         }
