@@ -47,7 +47,7 @@ struct StagedInstall: Sendable {
             guard result.status == 0 else {
                 return .failure(Failure(description: "status \(result.status)\n\(result.output.suffix(2000))\n\(result.errorOutput.suffix(4000))"))
             }
-            Tool.report("make install (release, static Swift runtime) took \(seconds) s")
+            Tool.report("make install (release build included) took \(seconds) s")
             return .success(StagedInstall(root: root, seconds: seconds))
         } catch {
             return .failure(Failure(description: "\(error)"))

@@ -5,12 +5,13 @@ import Testing
 /// Foundation and Dispatch are linked in (`--static-swift-stdlib`), and only Debian's C
 /// libraries stay shared.
 ///
-/// The tests run the real `make install DESTDIR=<scratch> PREFIX=/usr/local`, that is a release
-/// build, because what must hold is a property of the shipped binaries and of the Makefile's
-/// flags. It is the honest check and not a costly one: a release build of the two programs
-/// took 147 s cold on the shared 2-core machine, a debug build with the same flag 140 s (no
-/// cheaper), and an up-to-date one a few seconds. It builds in `.build/install-check`
-/// (`SCRATCH=`) because `swift test` holds `.build` while tests run; later runs reuse it.
+/// The tests run the real `make install DESTDIR=.build/install-check/stage PREFIX=/usr/local`,
+/// a release build included, because what must hold is a property of the shipped binaries and
+/// of the Makefile's flags. No cheaper check is as honest, nor much cheaper: on the shared
+/// 2-core machine a cold release build of the two programs took 147 s (195–227 s inside a test
+/// run, with other builds competing), a debug build with the same flag 141 s, and an
+/// up-to-date one 3 s. It builds in `.build/install-check` (`SCRATCH=`) because `swift test`
+/// holds the lock on `.build` while tests run; later runs reuse that build.
 ///
 /// Then the installed `fieldnode` and `missionhub` answer `--help`, initialise a node and a hub
 /// store (SQLite, OpenSSL key generation, Foundation's file and date code) and report their
@@ -53,12 +54,10 @@ import Testing
         #expect(libraries.status == 0, "\(libraries.transcript)")
         #expect(libraries.output.contains("libsqlite3.so") && libraries.output.contains("libcrypto.so"),
                 "the loader trace lacks the C libraries: \(libraries.transcript)")
-        for forbidden in ["libswift", "libFoundation", "libdispatch", "libBlocksRuntime", "not found"] {
-            #expect(!libraries.output.contains(forbidden), "\(name) needs \(forbidden):\n\(libraries.output)")
-        }
-        if let root = ToolchainHider.toolchainRoot {
-            #expect(!libraries.output.contains(root + "/"), "\(name) loads from \(root):\n\(libraries.output)")
-        }
+        let forbidden = ["libswift", "libFoundation", "libdispatch", "libBlocksRuntime", "not found"]
+            + (ToolchainHider.toolchainRoot.map { [$0 + "/"] } ?? [])
+        let found = forbidden.filter { libraries.output.contains($0) }
+        #expect(found.isEmpty, "\(name) needs \(found.joined(separator: ", ")):\n\(libraries.output)")
     }
 
     private static let noNamespace = "no mount namespace can hide the toolchain here (unshare --mount needs root with "
