@@ -8,7 +8,7 @@ import Testing
 /// The tests run the real `make install DESTDIR=.build/install-check/stage PREFIX=/usr/local`,
 /// a release build included, because what must hold is a property of the shipped binaries and
 /// of the Makefile's flags. No cheaper check is as honest, nor much cheaper: on the shared
-/// 2-core machine a cold release build of the two programs took 147 s (195–227 s inside a test
+/// 2-core machine a cold release build of the two programs took 147 s (165–227 s inside a test
 /// run, with other builds competing), a debug build with the same flag 141 s, and an
 /// up-to-date one 3 s. It builds in `.build/install-check` (`SCRATCH=`) because `swift test`
 /// holds the lock on `.build` while tests run; later runs reuse that build.
