@@ -20,6 +20,9 @@ SCRATCH  ?= .build
 # (--static-swift-stdlib), so a laptop needs no Swift toolchain: only the Debian libraries
 # below (libsqlite3-0, libcurl4, libssl3, zlib1g) and libc/libstdc++, which every Debian has.
 # The same flags for every release product, so that the bench reuses the shipped modules.
+# Each static link prints one linker warning from the toolchain's own libFoundationEssentials.a
+# ("the use of `mktemp' is dangerous": glibc's note on a symbol Foundation links, not one
+# fieldsync calls); it is expected.
 RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path $(SCRATCH)
 
 # The C libraries we link, and pkg-config for SwiftPM's system-library targets.
