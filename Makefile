@@ -21,8 +21,8 @@ SCRATCH  ?= .build
 # below (libsqlite3-0, libcurl4, libssl3, zlib1g) and libc/libstdc++, which every Debian has.
 # The same flags for every release product, so that the bench reuses the shipped modules.
 # Each static link prints one linker warning from the toolchain's own libFoundationEssentials.a
-# ("the use of `mktemp' is dangerous": glibc's note on a symbol Foundation links, not one
-# fieldsync calls); it is expected.
+# ("the use of `mktemp' is dangerous": glibc's link-time note on a call inside Foundation's
+# temporary-file code, not in fieldsync's sources); it is expected.
 RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path $(SCRATCH)
 
 # The C libraries we link, and pkg-config for SwiftPM's system-library targets.
