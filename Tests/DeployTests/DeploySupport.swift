@@ -50,8 +50,10 @@ enum Tool {
     static let openssl = find("openssl")
 
     /// Runs `executable` with `arguments` to completion, capturing its output through files in
-    /// `scratch` (pipes could fill up and block the child while we wait for it).
-    static func run(_ executable: String, _ arguments: [String], in scratch: ScratchDirectory) throws -> ProcessResult {
+    /// `scratch` (pipes could fill up and block the child while we wait for it). `environment`
+    /// is added to this process's own.
+    static func run(_ executable: String, _ arguments: [String], in scratch: ScratchDirectory,
+                    environment: [String: String] = [:]) throws -> ProcessResult {
         let id = UUID().uuidString
         let outURL = URL(fileURLWithPath: scratch.path + "/\(id).out")
         let errURL = URL(fileURLWithPath: scratch.path + "/\(id).err")
@@ -66,6 +68,9 @@ enum Tool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle

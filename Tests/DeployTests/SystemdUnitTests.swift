@@ -57,7 +57,7 @@ import Testing
         return figure
     }
 
-    @Test(.enabled(if: Tool.systemdAnalyze != nil, Comment(rawValue: noSystemdAnalyze)), arguments: units)
+    @Test(.enabled(if: Tool.systemdAnalyze != nil, Comment(rawValue: noSystemdAnalyze)), arguments: units + ["missionhub-backup"])
     func exposureIsAtMostTwo(_ name: String) throws {
         let scratch = try ScratchDirectory()
         guard let figure = try exposure(ofUnitAt: DeployFiles.path("\(name).service"), in: scratch) else { return }
@@ -118,7 +118,7 @@ import Testing
     private static let noSysusers = "systemd-sysusers is not installed (Debian package systemd)"
 
     @Test(.enabled(if: Tool.systemdSysusers != nil, Comment(rawValue: noSysusers)))
-    func sysusersCreatesTheUnitsUsersWithoutALoginShell() throws {
+    func sysusersCreatesTheUsersAndTheOperatorsGroup() throws {
         let scratch = try ScratchDirectory()
         try FileManager.default.createDirectory(atPath: scratch.path + "/root/etc", withIntermediateDirectories: true)
         let result = try Tool.run(Tool.systemdSysusers!,
@@ -132,5 +132,6 @@ import Testing
             #expect(entry?.hasSuffix("/nologin") == true, "\(passwd)")
             #expect(group.split(separator: "\n").contains { $0.hasPrefix("\(user):") }, "\(group)")
         }
+        #expect(group.split(separator: "\n").contains { $0.hasPrefix("fieldsync-operators:") }, "\(group)")
     }
 }
