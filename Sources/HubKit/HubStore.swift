@@ -35,7 +35,11 @@ public enum HubStore {
                                wallClock: @escaping @Sendable () -> UInt64 = Store.systemMilliseconds) -> StoreOptions {
         var options = StoreOptions(synchronous: .full, maxDriftMilliseconds: UInt64(maxDriftSeconds) * 1000, wallClock: wallClock,
                                    maxQuarantinedPerOrigin: maxQuarantinedPerNode)
-        options.mergeObserver = ReportEvents()
+        // The hub's merge observers, one line each: each derived table is one file (its migration
+        // in `HubSchema` and its `MergeObserver`) plus its line here.
+        options.mergeObserver = MergeObservers([
+            ReportEvents(),
+        ])
         return options
     }
 

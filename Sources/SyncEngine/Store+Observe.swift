@@ -105,3 +105,21 @@ extension Store {
         }
     }
 }
+
+/// Several observers as one (`StoreOptions.mergeObserver` takes one): each is called in order,
+/// for every op; the first that throws rolls the batch back.
+public struct MergeObservers: MergeObserver {
+    public let observers: [any MergeObserver]
+
+    public init(_ observers: [any MergeObserver]) {
+        self.observers = observers
+    }
+
+    public func willMerge(_ op: Op, state: MergeState) throws {
+        for observer in observers { try observer.willMerge(op, state: state) }
+    }
+
+    public func didMerge(_ op: Op, state: MergeState) throws {
+        for observer in observers { try observer.didMerge(op, state: state) }
+    }
+}

@@ -26,12 +26,11 @@ extension Store {
     /// reader (`Store.read`). Conflicts are not read; `document` has them.
     public func project(_ collection: String, fields: [String]) throws -> [ProjectedEntity] {
         try read { db in
-            let columns = fields.indices.map { i in
-                "(SELECT vtype FROM registers WHERE entity_id = e.id AND field = ?\(i + 2)), " +
-                "(SELECT value FROM registers WHERE entity_id = e.id AND field = ?\(i + 2))"
-            }
+            // One primary-key lookup per field (a LEFT JOIN on (entity_id, field)).
+            let columns = fields.indices.map { "r\($0).vtype, r\($0).value" }
+            let joins = fields.indices.map { "LEFT JOIN registers r\($0) ON r\($0).entity_id = e.id AND r\($0).field = ?\($0 + 2)" }
             let sql = "SELECT e.entity, e.causal_length" + (columns.isEmpty ? "" : ", " + columns.joined(separator: ", "))
-                + " FROM entities e WHERE e.collection = ?1 ORDER BY e.id"
+                + " FROM entities e " + joins.joined(separator: " ") + " WHERE e.collection = ?1 ORDER BY e.id"
             return try db.query(sql, [.text(collection)] + fields.map { .text($0) }) { row in
                 let values: [Value?] = fields.indices.map { i in
                     guard let vtype = row.int64(2 + 2 * i) else { return nil }

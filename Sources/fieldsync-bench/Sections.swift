@@ -50,6 +50,19 @@ enum Sections {
         if r.hubExit != 0 { print("note: missionhub exited with status \(r.hubExit) after SIGTERM") }
     }
 
+    /// Issue 15: `report list` reads an index, not every document; the curve from 1k reports.
+    static func listing(_ options: BenchOptions) throws {
+        let sizes = options.quick ? [1000, 10_000] : [1000, 10_000, 100_000]
+        Bench.header("listing: missionhub report list at N stored reports (25 ops each), best of \(options.repetitions)")
+        for size in sizes {
+            let r = try ListingBench.run(reports: size, runs: options.repetitions)
+            Bench.row("report list, \(size) reports vs reading every document", Bench.duration(r.listSeconds),
+                      Bench.duration(r.documentsSeconds), r.listSeconds / r.documentsSeconds)
+            Bench.row("  of which the store's projection (4 fields)", Bench.duration(r.projectSeconds),
+                      Bench.duration(r.documentsSeconds), r.projectSeconds / r.documentsSeconds)
+        }
+    }
+
     /// Issue 14: one laptop's held ops cost others nothing; a release reads only what it releases.
     static func quarantine(_ options: BenchOptions) throws {
         let reports = options.quick ? 2000 : 20_000, held = options.quick ? 2000 : 10_000
