@@ -9,6 +9,7 @@ enum MergeBench {
         let ops: Int
         let mergeSeconds: Double
         let plainSeconds: Double
+        let keyedSeconds: Double
         let decodeSeconds: Double
     }
 
@@ -48,6 +49,7 @@ enum MergeBench {
             let next = try run(reports: reports, batchSize: batchSize)
             best = Result(ops: best.ops, mergeSeconds: min(best.mergeSeconds, next.mergeSeconds),
                           plainSeconds: min(best.plainSeconds, next.plainSeconds),
+                          keyedSeconds: min(best.keyedSeconds, next.keyedSeconds),
                           decodeSeconds: min(best.decodeSeconds, next.decodeSeconds))
         }
         return best
@@ -73,6 +75,10 @@ enum MergeBench {
         let plain = try PlainTable(synchronous: .full)
         defer { Bench.remove(plain.path) }
         let plainSeconds = try Bench.time { try plain.insert(decoded) }
-        return Result(ops: ops.count, mergeSeconds: mergeSeconds, plainSeconds: plainSeconds, decodeSeconds: decodeSeconds)
+        let keyed = try PlainTable(synchronous: .full, keyed: true)
+        defer { Bench.remove(keyed.path) }
+        let keyedSeconds = try Bench.time { try keyed.insert(decoded) }
+        return Result(ops: ops.count, mergeSeconds: mergeSeconds, plainSeconds: plainSeconds, keyedSeconds: keyedSeconds,
+                      decodeSeconds: decodeSeconds)
     }
 }

@@ -26,6 +26,8 @@ do {
         let merge = try MergeBench.best(of: runs, reports: options.quick ? 400 : 4000, batchSize: 1000)
         Bench.row("ops merged (\(merge.ops) ops) vs plain inserts", Bench.rate(merge.ops, merge.mergeSeconds),
                   Bench.rate(merge.ops, merge.plainSeconds), merge.mergeSeconds / merge.plainSeconds)
+        Bench.row("ops merged vs the fair floor (keyed op log + state row)", Bench.rate(merge.ops, merge.mergeSeconds),
+                  Bench.rate(merge.ops, merge.keyedSeconds), merge.mergeSeconds / merge.keyedSeconds)
         Bench.row("batch decode", Bench.rate(merge.ops, merge.decodeSeconds), "-", nil)
     }
     if options.runs(.write) || options.runs(.wire) || options.runs(.e2e) {
