@@ -19,6 +19,8 @@ import SyncEngine
 ///    before (register heads, or the set's add tags). Content stays in the op bodies, never
 ///    here. Rows are written by `ReportEvents` in the transaction that merges the op, never
 ///    changed, never deleted.
+/// 5. `hub_report_index`: one row per report, the four fields a listing shows, kept equal to the
+///    state by `ReportIndex` in the transaction of every change (migration 0007 fills it).
 enum HubSchema {
     /// The migrations; `keysDirectory` is where 0006 writes private keys it moves out.
     static func migrations(keysDirectory: String) -> [LocalMigration] { legacy + [
@@ -52,6 +54,7 @@ enum HubSchema {
                 DROP TABLE main.hub_keys;
                 """)
         },
+        ReportIndex.migration,
     ] }
 
     /// The first migrations, as they shipped (kept so that older stores upgrade step by step).

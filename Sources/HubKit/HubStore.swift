@@ -39,6 +39,7 @@ public enum HubStore {
         // in `HubSchema` and its `MergeObserver`) plus its line here.
         options.mergeObserver = MergeObservers([
             ReportEvents(),
+            ReportIndex(),
         ])
         return options
     }

@@ -40,16 +40,20 @@ public struct ReportListing: HubListing {
     public static func load(store: Store) throws -> [ReportListing] {
         let names = try NodeRegistry(store: store).names()
         let summaries = try ReportEvents.summaries(store: store)
-        // Four fields of each report from the registers' key, not whole documents (issue 15).
-        let rows = try store.project(ReportCollection.name, fields: Self.fields)
+        // The narrow index the merge observer keeps (ReportIndex), not whole documents (issue 15).
+        let rows = try ReportIndex.rows(store: store)
+        var owners: [Substring: NodeID?] = [:]   // a laptop's reports share its 32-digit prefix
         let listings = rows.compactMap { row -> ReportListing? in
-            let listing = ReportListing(row, names: names, summary: summaries[row.entity])
+            let prefix = row.entity.prefix(32)
+            let owner: NodeID?
+            if let known = owners[prefix] { owner = known } else {
+                owner = EntityID.owner(row.entity)
+                owners[prefix] = owner
+            }
+            let listing = ReportListing(row, owner: owner, names: names, summary: summaries[row.entity])
             return row.exists || listing.receivedAt != nil ? listing : nil
         }
-        return listings.sorted { a, b in
-            if a.receivedAt != b.receivedAt { return (a.receivedAt ?? 0) > (b.receivedAt ?? 0) }
-            return (a.reference ?? a.entity) < (b.reference ?? b.entity)
-        }
+        return listings  // in the index's order: newest receipt first, then by reference
     }
 
     /// The fields a line shows, in `ProjectedEntity.values` order.
@@ -57,8 +61,7 @@ public struct ReportListing: HubListing {
                          ReportCollection.Field.category, ReportCollection.Field.involvesChild]
 
     /// The line of one report from its projection (`load`).
-    init(_ row: ProjectedEntity, names: [NodeID: String], summary: ReportEvents.Summary?) {
-        let owner = EntityID.owner(row.entity)
+    init(_ row: ProjectedEntity, owner: NodeID?, names: [NodeID: String], summary: ReportEvents.Summary?) {
         let withdrawal = row.exists ? nil : summary?.lastWithdrawal
         entity = row.entity
         reference = row.values[0].flatMap { if case .string(let text) = $0 { text } else { nil } }
@@ -77,7 +80,8 @@ public struct ReportListing: HubListing {
     /// The line of one report from its whole document (`report show`).
     init(_ document: Document, names: [NodeID: String], summary: ReportEvents.Summary?) {
         self.init(ProjectedEntity(entity: document.entity, causalLength: document.causalLength,
-                                  values: Self.fields.map { document.value($0) }), names: names, summary: summary)
+                                  values: Self.fields.map { document.value($0) }),
+                  owner: EntityID.owner(document.entity), names: names, summary: summary)
     }
 
     /// `--json`: an array of objects, newest first.

@@ -20,10 +20,15 @@ public protocol MergeObserver: Sendable {
     /// Called right after the op is merged (state includes it), in the same transaction; for
     /// rows derived from the merged state (a duplicate candidate, a due date). Default: nothing.
     func didMerge(_ op: Op, state: MergeState) throws
+    /// Called right after one of this replica's own writes (`Store.write`, a transaction's
+    /// `write`) is merged, in the same transaction: for rows derived from all of the state,
+    /// whoever changed it. Default: nothing.
+    func didWrite(_ op: Op, state: MergeState) throws
 }
 
 extension MergeObserver {
     public func didMerge(_ op: Op, state: MergeState) throws {}
+    public func didWrite(_ op: Op, state: MergeState) throws {}
 }
 
 /// The read side an observer gets for one op (valid only during the call).
@@ -83,6 +88,12 @@ extension Store {
         try observer.willMerge(op, state: MergeState(db: db, receivedAt: receivedAt))
     }
 
+    /// Calls the options' observer for one of our own writes just merged.
+    func observeWritten(_ op: Op, db: Database, at time: UInt64) throws {
+        guard let observer = options.mergeObserver else { return }
+        try observer.didWrite(op, state: MergeState(db: db, receivedAt: time))
+    }
+
     /// Calls the options' observer for an op just merged.
     func observeMerged(_ op: Op, db: Database, receivedAt: UInt64) throws {
         guard let observer = options.mergeObserver else { return }
@@ -121,5 +132,9 @@ public struct MergeObservers: MergeObserver {
 
     public func didMerge(_ op: Op, state: MergeState) throws {
         for observer in observers { try observer.didMerge(op, state: state) }
+    }
+
+    public func didWrite(_ op: Op, state: MergeState) throws {
+        for observer in observers { try observer.didWrite(op, state: state) }
     }
 }

@@ -125,8 +125,10 @@ public final class WriteTransaction {
         } catch {
             throw StoreError(.invalidWrite, "cannot record this change: \(error)")
         }
-        _ = try context.insert(op, merged: true, receivedAt: now(), body: body)
+        let time = now()
+        _ = try context.insert(op, merged: true, receivedAt: time, body: body)
         try context.merge(op)
+        try store.observeWritten(op, db: db, at: time)
         nextSeq += 1
         ops.append(op)
     }

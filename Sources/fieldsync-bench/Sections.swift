@@ -58,8 +58,6 @@ enum Sections {
             let r = try ListingBench.run(reports: size, runs: options.repetitions)
             Bench.row("report list, \(size) reports vs reading every document", Bench.duration(r.listSeconds),
                       Bench.duration(r.documentsSeconds), r.listSeconds / r.documentsSeconds)
-            Bench.row("  of which the store's projection (4 fields)", Bench.duration(r.projectSeconds),
-                      Bench.duration(r.documentsSeconds), r.projectSeconds / r.documentsSeconds)
         }
     }
 

@@ -246,3 +246,41 @@ import Testing
         #expect(again == nil, "said once, then the new registry is this hub's")
     }
 }
+
+/// Issue 15: the listing's index table, kept by a merge observer, always equals the state.
+@Suite struct ReportIndexTests {
+    @Test func theIndexEqualsTheStateAfterPushesStampsWithdrawalsAndRelease() async throws {
+        try await TestHub.with { hub in
+            let node = try TestNode()
+            #expect(try await hub.enroll(node, name: "field-1").status == 200)
+            let a = node.report(firstSeq: 1, ref: "MINUSCA-AAAA-2M", child: true)
+            let b = node.report(firstSeq: 5, ref: "MINUSCA-BBBB-2M")
+            #expect(try await node.push(hub, a.ops + b.ops).status == 200)
+            // A withdrawal, an amended ref, and a report held a year ahead then released.
+            let withdrawn = node.op(9, b.entity, .exist(causalLength: 2))
+            let amended = node.op(10, a.entity, .set(field: "ref", value: .string("MINUSCA-CCCC-2M"), rank: 0,
+                                                     supersedes: [OpID(origin: node.id, seq: 2)]))
+            #expect(try await node.push(hub, [withdrawn, amended]).status == 200)
+            let future = node.report(firstSeq: 11, ref: "MINUSCA-DDDD-2M").ops.map { op in
+                node.op(op.seq, op.entity, op.action, ms: hub.clock.now + 365 * 86_400_000)
+            }
+            #expect(try await node.push(hub, future).status == 200)
+            let directory = hub.directory + "/data"
+            #expect(await runHub(["quarantine", "release", "--all", "--data-dir", directory], clock: hub.clock).status == 0)
+            // The index and a listing built from whole documents agree, field for field.
+            let (indexed, fromDocuments) = try await hub.store.async { store in
+                let indexed = try ReportIndex.rows(store: store).sorted { $0.entity < $1.entity }
+                let documents = try store.documents("report").map { document in
+                    ProjectedEntity(entity: document.entity, causalLength: document.causalLength,
+                                    values: ReportIndex.fields.map { document.value($0) })
+                }.sorted { $0.entity < $1.entity }
+                return (indexed, documents)
+            }
+            #expect(indexed.count == 3)
+            #expect(indexed == fromDocuments)
+            #expect(indexed.first { $0.entity == a.entity }?.values[0] == .string("MINUSCA-CCCC-2M"))
+            #expect(indexed.first { $0.entity == b.entity }?.exists == false)
+            #expect(indexed.allSatisfy { $0.values[1] != nil }, "every report received is stamped in the index too")
+        }
+    }
+}
