@@ -17,8 +17,10 @@ public final class Database {
     private var handle: OpaquePointer?
     /// Prepared statements by SQL text; see `cachedStatement`.
     var statementCache: [String: Statement] = [:]
-    /// The context of the authorizer `withWritesRefused` installed, nil when none.
-    var authorizerContext: UnsafeMutableRawPointer?
+    /// The statements prepared inside `withWritesRefused` (Database+Authorizer.swift, rule 3).
+    var guardedStatementCache: [String: Statement] = [:]
+    /// The authorizer `withWritesRefused` installed, nil until the first guard.
+    var authorizer: AuthorizerContext?
     /// Nesting depth of `inSavepoint`, used to name savepoints.
     var savepointDepth = 0
     /// The last error a `ROLLBACK` raised while another error was being rethrown (that first
@@ -60,6 +62,10 @@ public final class Database {
 
     deinit {
         statementCache.removeAll()
+        guardedStatementCache.removeAll()
+        // The authorizer's context dies with this object: take it off a connection that
+        // statements still held elsewhere may keep alive.
+        if let handle, authorizer != nil { _ = sqlite3_set_authorizer(handle, nil, nil) }
         // close_v2 defers the close until statements still held elsewhere are finalized.
         if let handle { _ = sqlite3_close_v2(handle) }
     }
@@ -124,6 +130,8 @@ public final class Database {
     public func close() throws {
         guard let handle else { return }
         statementCache.removeAll()
+        guardedStatementCache.removeAll()
+        if authorizer != nil { _ = sqlite3_set_authorizer(handle, nil, nil) }  // removing one cannot fail
         let rc = sqlite3_close_v2(handle)
         guard rc == SQLITE_OK else { throw error(code: rc) }
         self.handle = nil
