@@ -137,9 +137,7 @@ extension HubCLI {
         let db = try Database(path: path, options: DatabaseOptions(create: false, journalModeWAL: false, busyTimeoutMilliseconds: 1000))
         _ = try db.query("PRAGMA journal_mode = DELETE") { $0.string(0) }
         try db.inTransaction(.immediate) {
-            let put = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-            try db.execute(put, [.text("x." + HubStore.backupOfKey), .text(epoch)])
-            try db.execute(put, [.text("x.backup_at"), .text(TimeText.rfc3339(milliseconds: now))])
+            try Store.writeMetadata([HubStore.backupOfKey: epoch, "backup_at": TimeText.rfc3339(milliseconds: now)], in: db)
         }
         let problems = try db.integrityCheck().filter { $0 != "ok" }
         try db.close()

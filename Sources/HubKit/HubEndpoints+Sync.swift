@@ -24,13 +24,13 @@ extension HubEndpoints {
         // commit together — one fsync, and no stamp can be missing for a committed batch.
         let now = clock()
         let origins = [node.nodeID]
-        let outcome: ApplyOutcome, stamped: Int, states: [OriginState]
+        let outcome: ApplyOutcome, stamped: Int, states: [OriginState], changed: (withdrawals: Int, amendments: Int)
         do {
-            (outcome, stamped, states) = try await store.async { store in
+            (outcome, stamped, states, changed) = try await store.async { store in
                 try store.transaction { tx in
                     let outcome = try tx.apply(ops)
                     let stamped = try ReceiptStamper.stamp(in: tx, batch: ops, released: outcome.releasedEntities, now: now)
-                    return (outcome, stamped, try tx.originStates(origins))
+                    return (outcome, stamped, try tx.originStates(origins), try ReportEvents.counts(in: tx, ops: ops))
                 }
             }
         } catch let error as StoreError where error.code == .divergentOp {
@@ -39,7 +39,6 @@ extension HubEndpoints {
             log.warning("push refused: quarantine full", ["request_id": context.requestID, "node": node.nodeID.hex])
             throw HubWireError.quarantineFull(limit: store.options.maxQuarantinedPerOrigin)
         }
-        let changed = try await store.async { store in try ReportEvents.counts(store: store, ops: ops) }
         if changed.withdrawals > 0 || changed.amendments > 0 {
             // Counts only: what changed is shown by `missionhub report show`, never logged.
             log.notice("push changed received reports", [

@@ -86,20 +86,11 @@ struct HubEpoch {
     /// Call `adopt()` (and `forgetBacklogs`) on the store opened afterwards.
     @discardableResult
     static func begin(path: String, now: UInt64, restoredFrom source: String?) throws -> String {
-        try Store.prepareRestoredCopy(path: path)
         let epoch = HubStore.newEpoch()
-        var options = DatabaseOptions()
-        options.create = false
-        options.journalModeWAL = false
-        let db = try Database(path: path, options: options)
-        defer { try? db.close() }  // committed or rolled back: closing loses nothing
-        try db.inTransaction(.immediate) {
-            let put = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-            try db.execute(put, [.text("x." + HubStore.epochKey), .text(epoch)])
-            try db.execute(put, [.text("x.restored_at"), .text(TimeText.rfc3339(milliseconds: now))])
-            if let source { try db.execute(put, [.text("x.restored_from"), .text(source)]) }
-            try db.execute("DELETE FROM meta WHERE key = ?", [.text("x." + HubStore.backupOfKey)])
-        }
+        var metadata: [String: String?] = [HubStore.epochKey: epoch, HubStore.backupOfKey: nil,
+                                           "restored_at": TimeText.rfc3339(milliseconds: now)]
+        if let source { metadata["restored_from"] = source }
+        try Store.prepareRestoredCopy(path: path, metadata: metadata)
         return epoch
     }
 

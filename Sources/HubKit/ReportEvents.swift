@@ -101,9 +101,9 @@ struct ReportEvents: MergeObserver {
 
     /// How many of the given ops (all of one origin, as a push's are) are recorded withdrawals
     /// and amendments: what a push did to received reports, for its log line. Blocking.
-    static func counts(store: Store, ops: [Op]) throws -> (withdrawals: Int, amendments: Int) {
+    static func counts(in transaction: StoreTransaction, ops: [Op]) throws -> (withdrawals: Int, amendments: Int) {
         guard let origin = ops.first?.origin, let low = ops.map(\.seq).min(), let high = ops.map(\.seq).max() else { return (0, 0) }
-        return try store.local { db in
+        return try transaction.local { db in
             var counts = (withdrawals: 0, amendments: 0)
             _ = try db.query("""
                 SELECT kind = 'withdrawn', count(*) FROM hub_report_events WHERE origin = ?1 AND seq BETWEEN ?2 AND ?3 GROUP BY 1

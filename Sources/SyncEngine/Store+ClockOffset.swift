@@ -72,8 +72,4 @@ extension Store {
         }
     }
 
-    static func putMeta(_ db: Database, _ key: String, _ value: DatabaseValue) throws {
-        try db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                       [.text(key), value])
-    }
 }

@@ -7,9 +7,11 @@ extension Store {
     /// id that the lost original issued after the backup was made — those ops may be held by
     /// peers with other content (Schema invariant 9). The first node id stays the replica's
     /// identity (`meta.identity`, what peers know it by); every earlier writer id is kept in
-    /// `meta.former_node_ids` (16 bytes each). Returns the new writer id. Blocking.
+    /// `meta.former_node_ids` (16 bytes each). `metadata` is written in the same transaction
+    /// (`writeMetadata`). Returns the new writer id. Blocking.
     @discardableResult
-    public static func prepareRestoredCopy(path: String, newNodeID: NodeID = .random()) throws -> NodeID {
+    public static func prepareRestoredCopy(path: String, newNodeID: NodeID = .random(),
+                                           metadata: [String: String?] = [:]) throws -> NodeID {
         do {
             var options = DatabaseOptions()
             options.create = false
@@ -21,10 +23,10 @@ extension Store {
                     throw StoreError(.incompatible, "\(path) is not a fieldsync store (no node id)")
                 }
                 let former = try db.queryFirst("SELECT value FROM meta WHERE key = 'former_node_ids'") { $0.blob(0) } ?? nil
-                let put = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
                 try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('identity', ?)", [.blob(old.bytes)])
-                try db.execute(put, [.text("former_node_ids"), .blob((former ?? []) + old.bytes)])
-                try db.execute(put, [.text("node_id"), .blob(newNodeID.bytes)])
+                try putMeta(db, "former_node_ids", .blob((former ?? []) + old.bytes))
+                try putMeta(db, "node_id", .blob(newNodeID.bytes))
+                try writeMetadata(metadata, in: db)
             }
             return newNodeID
         } catch {

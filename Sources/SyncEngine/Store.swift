@@ -232,15 +232,27 @@ public final class Store: @unchecked Sendable {
     /// Sets a metadata value (not replicated: per-replica settings such as the hub URL).
     public func setMetadata(_ key: String, _ value: String?) throws {
         try onQueue { db in
-            try db.inTransaction(.immediate) {
-                if let value {
-                    try db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                   [.text("x." + key), .text(value)])
-                } else {
-                    try db.execute("DELETE FROM meta WHERE key = ?", [.text("x." + key)])
-                }
+            try db.inTransaction(.immediate) { try Self.writeMetadata([key: value], in: db) }
+        }
+    }
+
+    /// Sets (or, for nil, removes) metadata values, as `setMetadata` does, on a connection the
+    /// caller opened to a store file that no `Store` has open (a backup being marked, a copy
+    /// being restored); in the caller's transaction.
+    public static func writeMetadata(_ changes: [String: String?], in db: Database) throws {
+        for (key, value) in changes.sorted(by: { $0.key < $1.key }) {
+            if let value {
+                try putMeta(db, "x." + key, .text(value))
+            } else {
+                try db.execute("DELETE FROM meta WHERE key = ?", [.text("x." + key)])
             }
         }
+    }
+
+    /// Sets one row of `meta` (engine keys and, prefixed `x.`, metadata).
+    static func putMeta(_ db: Database, _ key: String, _ value: DatabaseValue) throws {
+        try db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       [.text(key), value])
     }
 
     /// `PRAGMA integrity_check` plus the store's own invariants; empty when all is well.
