@@ -5,6 +5,7 @@
 //   C modules      CSQLite  CCurl  CCrypto  CZlib
 //   wrappers       SQLite   Curl   Crypto   Zlib      (+ Toolkit: CLI, logging, signals, sd_notify)
 //   pure           JSON  FieldModel  SyncProtocol     (no I/O)
+//                  Linkage                            (survivor codes and encodings, keyed; never names)
 //                  Collections                        (the replicated collections and fields)
 //   engine         SyncEngine                         (store + merge + sessions)
 //   transport      HTTP                               (parser state machine + socket server)
@@ -37,7 +38,9 @@ let package = Package(
 
         // Pure: formats, contracts and rules, no I/O.
         .target(name: "JSON", swiftSettings: strict),
-        .target(name: "FieldModel", dependencies: ["JSON", "Crypto"], swiftSettings: strict),
+        // Survivor codes and fuzzy encodings from normalised identifiers (Protocols/linkage-v1.md).
+        .target(name: "Linkage", dependencies: ["Crypto"], swiftSettings: strict),
+        .target(name: "FieldModel", dependencies: ["JSON", "Crypto", "Linkage"], swiftSettings: strict),
         .target(name: "SyncProtocol", dependencies: ["Crypto", "Zlib"], swiftSettings: strict),
         // The registry of replicated collections: names, fields, kinds, writers, scopes
         // (sync-v1.md §19). Pure; the report's fields come from FieldModel's contract.
@@ -64,7 +67,7 @@ let package = Package(
         .executableTarget(name: "fieldnode", dependencies: ["NodeKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "missionhub", dependencies: ["HubKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "fieldsync-bench",
-                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "SyncClient", "SyncProtocol", "JSON", "Zlib"],
+                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "Linkage", "SyncClient", "SyncProtocol", "JSON", "Zlib"],
                           swiftSettings: strict),
 
         // Shared test helpers: a misbehaving network, the vector parser, linear-time checks (not shipped in any product).
@@ -74,6 +77,7 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
         .testTarget(name: "WrapperTests", dependencies: ["Crypto", "Zlib", "Curl", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "Toolkit", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LinkageTests", dependencies: ["Linkage", "JSON", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON", "Toolkit", "TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CollectionsTests", dependencies: ["Collections", "FieldModel", "SyncProtocol", "SyncEngine", "JSON"],
