@@ -59,7 +59,7 @@ let package = Package(
 
         // Node and hub logic; executables only parse arguments and call in.
         .target(name: "NodeKit",
-                dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "Collections", "JSON", "Toolkit", "Crypto"],
+                dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "Collections", "Linkage", "JSON", "Toolkit", "Crypto"],
                 swiftSettings: strict),
         .target(name: "HubKit",
                 dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "Collections", "JSON", "Toolkit", "HTTP", "Crypto", "SQLite", "Zlib"],
@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(name: "fieldnode", dependencies: ["NodeKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "missionhub", dependencies: ["HubKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "fieldsync-bench",
-                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "Linkage", "SyncClient", "SyncProtocol", "JSON", "Zlib"],
+                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "Linkage", "SyncClient", "SyncProtocol", "JSON", "Zlib", "Toolkit"],
                           swiftSettings: strict),
 
         // Shared test helpers: a misbehaving network, the vector parser, linear-time checks (not shipped in any product).
@@ -78,14 +78,14 @@ let package = Package(
         .testTarget(name: "WrapperTests", dependencies: ["Crypto", "Zlib", "Curl", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "Toolkit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "JSON", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON", "Toolkit", "TestSupport"],
+        .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "Linkage", "JSON", "Toolkit", "TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "CollectionsTests", dependencies: ["Collections", "FieldModel", "SyncProtocol", "SyncEngine", "JSON"],
+        .testTarget(name: "CollectionsTests", dependencies: ["Collections", "FieldModel", "Linkage", "SyncProtocol", "SyncEngine", "JSON"],
                     swiftSettings: strict),
         .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "SyncEngineTests", dependencies: ["TestSupport", "SyncEngine", "SyncProtocol", "SQLite", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Toolkit"], swiftSettings: strict),
-        .testTarget(name: "NodeKitTests", dependencies: ["TestSupport", "NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "JSON", "SQLite", "Toolkit"],
+        .testTarget(name: "NodeKitTests", dependencies: ["TestSupport", "NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "Linkage", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),
         .testTarget(name: "HubKitTests", dependencies: ["TestSupport", "HubKit", "Collections", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),

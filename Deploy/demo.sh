@@ -52,9 +52,13 @@ $HUB init --mission MINUSCA
 start_hub 1
 echo "hub listening on 127.0.0.1:$PORT"
 
+# The mission's linkage key (Protocols/linkage-v1.md §3), one for every laptop: survivor codes
+# are derived under it. The mission file provisioned with each laptop will carry it.
+openssl rand -hex 32 > "$WORK/linkage.key"
 for name in $NODES; do
     say "field laptop '$name': init and enrol"
     node "$name" init --mission MINUSCA --node-name "$name"
+    install -m 0600 "$WORK/linkage.key" "$WORK/$name/linkage.key"
     token=$($HUB node enroll "$name" | sed -n 's/^    \([A-Z2-7]\{20,\}\)$/\1/p' | head -1)
     node "$name" enroll --hub "http://127.0.0.1:$PORT" --token "$token"
 done

@@ -13,6 +13,16 @@ public enum ReportCollection {
         public static let involvesChild = "derived.involvesChild"
         public static let ageUndetermined = "derived.ageUndetermined"
         public static let category = "derived.category"
+        /// Survivor linkage, derived on the laptop from `victims[i].identifiers` under the
+        /// mission's linkage key (Protocols/linkage-v1.md): the exact codes and the encoding.
+        public static let survivorCode = "victims[].survivorCode"
+        public static let survivorPhoneCode = "victims[].survivorPhoneCode"
+        public static let survivorEncoding = "victims[].survivorEncoding"
+        /// `victims[3].survivorCode` for the pattern `victims[].survivorCode`.
+        public static func victim(_ index: Int, _ pattern: String) -> String {
+            precondition(pattern.hasPrefix("victims[]."), "not a victim field pattern")
+            return "victims[\(index)]." + pattern.dropFirst("victims[].".count)
+        }
         /// When the report's creation first reached the hub (ms since the epoch, §14.1).
         public static let hubReceivedAt = "hub.receivedAt"
     }
@@ -28,6 +38,14 @@ public enum ReportCollection {
             FieldSpec(Field.involvesChild, .bool, writers: [.node], summary: "derived: a victim is under 18"),
             FieldSpec(Field.ageUndetermined, .bool, writers: [.node], summary: "derived: no victim recorded, or an age band `unknown`"),
             FieldSpec(Field.category, .int, writers: [.node], summary: "derived: 1 for SEA or trafficking, else 2"),
+            // sealed (issue 16): survivor codes and encodings are sealed to the hub's key on the
+            // laptop once sealing lands (h5); until then `sealable` lets the node seal them.
+            FieldSpec(Field.survivorCode, .bytes, writers: [.node], sealable: true,
+                      summary: "derived: survivor code, HMAC-SHA256 of normalised name and date of birth under the linkage key (32 bytes; linkage-v1.md §5); sealed"),
+            FieldSpec(Field.survivorPhoneCode, .bytes, writers: [.node], sealable: true,
+                      summary: "derived: survivor code of normalised name and phone (32 bytes; linkage-v1.md §5); sealed"),
+            FieldSpec(Field.survivorEncoding, .bytes, writers: [.node], sealable: true,
+                      summary: "derived: keyed CLK Bloom-filter encoding of the identifiers (129 bytes; linkage-v1.md §6); sealed"),
             FieldSpec(Field.hubReceivedAt, .int, writers: [.hub],
                       summary: "ms since the epoch when its creation first reached the hub (§14.1)"),
         ],
@@ -56,3 +74,4 @@ public enum ReportCollection {
                          summary: "intake" + detail)
     }
 }
+

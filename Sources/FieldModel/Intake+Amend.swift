@@ -56,7 +56,8 @@ extension Intake {
         }
         let document = ReportDocument.assemble(fields: fields, sets: sets)
         let now = current["receivedAt"]?.stringValue ?? ""
-        switch validate(document, now: now) {
+        // A stored document has no identifiers: no key is needed.
+        switch validate(document, now: now, linkage: nil) {
         case .failure(let errors):
             return .failure(errors)
         case .success(let report):

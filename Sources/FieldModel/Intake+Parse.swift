@@ -1,9 +1,10 @@
 import JSON
+import Linkage
 
 extension Intake {
     /// Reads a report from raw bytes (a file, a request body): size limit, JSON syntax and
-    /// UTF-8, then `validate`. `now` as in `validate`.
-    public static func parse(_ bytes: [UInt8], now: String) -> Result<ReportIntake, IntakeError> {
+    /// UTF-8, then `validate`. `now` and `linkage` as in `validate`.
+    public static func parse(_ bytes: [UInt8], now: String, linkage: LinkageKey?) -> Result<ReportIntake, IntakeError> {
         guard bytes.count <= maxBytes else {
             return .failure(IntakeError(
                 code: .tooLarge,
@@ -16,7 +17,7 @@ extension Intake {
         } catch {
             return .failure(IntakeError(code: .malformedJSON, message: "the report is not valid JSON: \(error)"))
         }
-        switch validate(json, now: now) {
+        switch validate(json, now: now, linkage: linkage) {
         case .success(let report):
             return .success(report)
         case .failure(let errors):

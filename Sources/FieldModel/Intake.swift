@@ -1,4 +1,5 @@
 import JSON
+import Linkage
 
 /// The report intake contract: turns untrusted JSON into a `ReportIntake` or says, for every
 /// field at once, what is wrong and what to do.
@@ -9,8 +10,15 @@ import JSON
 public enum Intake {
     /// Validates a parsed report. `now` (RFC 3339, from the caller's clock: this module never
     /// reads one) is used as `receivedAt` when the report does not give it.
-    public static func validate(_ json: JSONValue, now: String) -> Result<ReportIntake, ValidationErrors> {
+    ///
+    /// `linkage` is the mission's linkage key: each victim's `identifiers` are normalised and
+    /// turned into survivor codes and an encoding under it (`ReportIntake.Victim.survivor`),
+    /// then dropped. Without a key a report that gives identifiers is refused (`noLinkageKey`):
+    /// identifiers are never kept for want of a key. A stored report re-validated (an
+    /// amendment) has no identifiers and needs no key.
+    public static func validate(_ json: JSONValue, now: String, linkage: LinkageKey?) -> Result<ReportIntake, ValidationErrors> {
         var v = IntakeValidator()
+        v.linkageKey = linkage
         let report = v.report(json, now: now)
         if let report, v.issues.isEmpty { return .success(report) }
         let issues = v.allIssues
@@ -184,20 +192,50 @@ extension IntakeValidator {
         guard let object = object(value, path, fields: Contract.victimFields, hint: nil) else { return nil }
         let ageBand: AgeBand? = enumeration(object, "ageBand", path, hint: "give the age band; " + ageHint)
         let sex: Sex? = enumeration(object, "sex", path, hint: "give one of \(Sex.wireList); " + ageHint)
-        // Identifiers are checked so bad input is reported, then dropped: nothing of them is kept.
-        let identifiersOK = object["identifiers"] == nil || identifiers(object["identifiers"], Self.join(path, "identifiers"))
-        guard let ageBand, let sex, identifiersOK else { return nil }
-        return ReportIntake.Victim(ageBand: ageBand, sex: sex)
+        // Identifiers are checked, turned into codes under the linkage key, then dropped:
+        // nothing of them is kept, not even whether they were given when they were empty.
+        var survivor: SurvivorLink?? = .some(nil)
+        if object["identifiers"] != nil { survivor = identifiers(object["identifiers"], Self.join(path, "identifiers")) }
+        guard let ageBand, let sex, let survivor else { return nil }
+        return ReportIntake.Victim(ageBand: ageBand, sex: sex, survivor: survivor)
     }
 
-    /// Checks the shape of `victims[].identifiers` without keeping or quoting any of it.
-    private mutating func identifiers(_ value: JSONValue?, _ path: String) -> Bool {
-        guard let object = object(value, path, fields: Contract.identifierFields, hint: nil) else { return false }
+    /// `victims[].identifiers` read, normalised and derived (Protocols/linkage-v1.md §4–6)
+    /// without keeping or quoting any of it: `.some(nil)` when nothing usable was given,
+    /// nil (with an issue) when a part is unusable or there is no key.
+    private mutating func identifiers(_ value: JSONValue?, _ path: String) -> SurvivorLink?? {
+        guard let object = object(value, path, fields: Contract.identifierFields, hint: nil) else { return nil }
+        var texts: [String: String] = [:]
         var ok = true
         for key in Contract.identifierFields where object[key] != nil {
-            if text(object, key, path, hint: nil, maxLength: Intake.maxShortTextLength) == nil { ok = false }
+            if let text = text(object, key, path, hint: nil, maxLength: Intake.maxShortTextLength) { texts[key] = text } else { ok = false }
         }
-        return ok
+        guard ok else { return nil }
+        switch SurvivorIdentifiers.normalize(name: texts["name"], phone: texts["phone"], dateOfBirth: texts["dateOfBirth"]) {
+        case .failure(let list):
+            for problem in list.problems {
+                switch problem {
+                case .nameHasNoLetters:
+                    fail(.badFormat, Self.join(path, "name"), "has no letter or digit; write the name as the survivor gives it, or leave it out")
+                case .phoneTooShort:
+                    fail(.badFormat, Self.join(path, "phone"), "has fewer than \(PhoneNormalizer.minimumDigits) digits; "
+                         + "write the whole number, local (0…) or international (+…), or leave it out")
+                case .dateOfBirthUnreadable:
+                    fail(.badFormat, Self.join(path, "dateOfBirth"), "is not a date of birth; write YYYY-MM-DD, DD/MM/YYYY "
+                         + "or only the year YYYY (1900 to 2100), or leave it out")
+                }
+            }
+            return nil
+        case .success(let identifiers):
+            guard !identifiers.isEmpty else { return .some(nil) }
+            guard let key = linkageKey else {
+                fail(.noLinkageKey, path, "this laptop has no linkage key, so the identifiers cannot be turned into a "
+                     + "survivor code and were not saved; install the mission's linkage key (linkage.key in the data "
+                     + "directory, from the mission file) or leave the identifiers out")
+                return nil
+            }
+            return .some(SurvivorLink(identifiers, key: key))
+        }
     }
 
     private mutating func allegedPerson(_ value: JSONValue, _ path: String) -> ReportIntake.AllegedPerson? {

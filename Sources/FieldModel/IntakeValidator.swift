@@ -1,10 +1,13 @@
 import JSON
+import Linkage
 
 /// Reads JSON fields against the contract, collecting every issue instead of stopping at the
 /// first. Each reader returns nil when the field is absent or wrong; a nil for a required field
 /// always comes with an issue.
 struct IntakeValidator {
     private(set) var issues: [ValidationIssue] = []
+    /// The mission's linkage key, when this laptop has one (`Intake.validate`).
+    var linkageKey: LinkageKey?
     private var dropped = 0
 
     mutating func fail(_ code: ValidationIssue.Code, _ path: String, _ message: String) {

@@ -1,11 +1,14 @@
+import Linkage
+
 /// A validated report as the operator recorded it: the typed form of the intake contract
 /// (DESIGN.md "Data: the report"; `Protocols/report-intake.schema.json`).
 ///
 /// Invariants:
 /// 1. A value exists only through `Intake.validate` / `Intake.parse`: every field satisfies
 ///    the contract, including the rules JSON Schema cannot express (calendar dates, date order).
-/// 2. It holds no victim identifiers in any form: `victims[].identifiers` is accepted on input
-///    and dropped during validation; not even whether it was given is kept.
+/// 2. It holds no victim identifiers in any form: `victims[].identifiers` is accepted on input,
+///    turned into keyed survivor codes and an encoding (`Victim.survivor`, Protocols/
+///    linkage-v1.md) during validation, and dropped; nothing else of them is kept.
 /// 3. Coordinates are already coarsened to the 0.01° grid (`Coordinates`).
 /// 4. Short texts (`incident.area`, `incident.premises`, `alleged[].unit`) are trimmed of
 ///    surrounding whitespace; the narrative is kept as given.
@@ -61,14 +64,20 @@ public struct ReportIntake: Sendable, Hashable {
         public let narrative: String
     }
 
-    /// One victim. Identifiers given on input are not here, by design.
+    /// One victim. Identifiers given on input are not here, by design: only what the laptop
+    /// derived from them under the mission's linkage key.
     public struct Victim: Sendable, Hashable {
         public let ageBand: AgeBand
         public let sex: Sex
+        /// The survivor codes and encoding, when identifiers were given; stored sealed as
+        /// `victims[i].survivorCode`, `.survivorPhoneCode`, `.survivorEncoding`, and not part
+        /// of the intake document (`toJSON`).
+        public let survivor: SurvivorLink?
 
-        public init(ageBand: AgeBand, sex: Sex) {
+        public init(ageBand: AgeBand, sex: Sex, survivor: SurvivorLink? = nil) {
             self.ageBand = ageBand
             self.sex = sex
+            self.survivor = survivor
         }
     }
 

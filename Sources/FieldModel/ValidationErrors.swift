@@ -22,6 +22,9 @@ public struct ValidationIssue: Sendable, Hashable, CustomStringConvertible {
         case conflict
         case dateOrder
         case unknownPath
+        /// Survivor identifiers were given but this laptop holds no linkage key to derive
+        /// their codes from (Protocols/linkage-v1.md §3); they are never stored instead.
+        case noLinkageKey
     }
 
     public let code: Code

@@ -13,6 +13,9 @@ import Crypto
 /// 3. Deriving is linear in the number of tokens (itself linear in the input's length).
 public struct BloomEncoding: Sendable, Hashable {
     public static let bitCount = 1024
+    /// The Dice coefficient from which two encodings are taken to be the same person
+    /// (§6.4): fixed here, chosen on the missions' generator, never on a benchmark's truth.
+    public static let matchThreshold = 0.8
     public static let version: UInt8 = 0x01
     public static let byteCount = 1 + bitCount / 8
     static let wordCount = bitCount / 64

@@ -57,7 +57,8 @@ enum DebugCommands {
         var generator = SplitMix64(seed: seed)
         for index in 0..<count {
             let document = sampleReport(mission: node.mission, index: index, using: &generator)
-            let report = try ReportAddCommand.parse(JSON.encodeBytes(document), now: context.nowRFC3339)
+            // Sample reports carry no identifiers: no linkage key is needed.
+            let report = try ReportAddCommand.parse(JSON.encodeBytes(document), now: context.nowRFC3339, linkage: nil)
             let saved = try ReportWriter.create(report, in: node)
             context.say(saved.ref)
         }
@@ -78,7 +79,7 @@ enum DebugCommands {
         for report in reports {
             var missing = [StoredReport.Field.ref, StoredReport.Field.category, StoredReport.Field.involvesChild,
                            StoredReport.Field.ageUndetermined].filter { report.document.value($0) == nil }
-            if case .failure(let errors) = Intake.validate(report.assembled, now: context.nowRFC3339) {
+            if case .failure(let errors) = Intake.validate(report.assembled, now: context.nowRFC3339, linkage: nil) {
                 missing += errors.issues.map(\.description)
             }
             if !missing.isEmpty { incomplete.append(.string("\(report.id): \(missing.joined(separator: "; "))")) }

@@ -36,6 +36,12 @@ public struct NodeHome: Sendable, Equatable {
         directory.hasSuffix("/") ? directory + "credentials.json" : directory + "/credentials.json"
     }
 
+    /// `<directory>/linkage.key`: the mission's linkage key (64 hex digits, mode 0600), until
+    /// the mission file provisioned with the laptop provides it.
+    public var linkageKeyPath: String {
+        directory.hasSuffix("/") ? directory + "linkage.key" : directory + "/linkage.key"
+    }
+
     /// True when a store file exists.
     var hasStore: Bool { FileManager.default.fileExists(atPath: storePath) }
 

@@ -1,5 +1,6 @@
 import FieldModel
 import JSON
+import Linkage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ enum ReportAddCommand {
         let format = context.outputFormat()
         let node = try context.openNode()
         let bytes = try read(source, context: context)
-        let report = try parse(bytes, now: context.nowRFC3339)
+        let report = try parse(bytes, now: context.nowRFC3339, linkage: try LinkageKeyFile.load(node.home))
         let saved = try ReportWriter.create(report, in: node)
         printSaved(saved, format: format, context: context)
     }
@@ -26,8 +27,8 @@ enum ReportAddCommand {
     }
 
     /// Validates a report like every intake; the error lists every problem at once.
-    static func parse(_ bytes: [UInt8], now: String) throws -> ReportIntake {
-        switch Intake.parse(bytes, now: now) {
+    static func parse(_ bytes: [UInt8], now: String, linkage: LinkageKey?) throws -> ReportIntake {
+        switch Intake.parse(bytes, now: now, linkage: linkage) {
         case .success(let report):
             return report
         case .failure(let error):

@@ -48,7 +48,8 @@ final class ReportInterview {
         fields["consent.shareWithInvestigators"] = .bool(try confirm("Does the survivor agree to share the report with investigators?"))
         fields["consent.victimAssistanceReferral"] = .bool(try confirm("Does the survivor agree to be referred for victim assistance?"))
         fields["consent.followUpContact"] = .bool(try confirm("Does the survivor agree to be contacted again for follow-up?"))
-        switch Intake.validate(ReportDocument.assemble(fields: fields, sets: sets), now: now) {
+        // The interview asks no identifiers (they come only through `report add`): no key needed.
+        switch Intake.validate(ReportDocument.assemble(fields: fields, sets: sets), now: now, linkage: nil) {
         case .success(let report):
             return report
         case .failure(let errors):
@@ -179,7 +180,7 @@ final class ReportInterview {
 
     /// The intake's messages about `paths` (and anything below them) for the current draft.
     private func issues(at paths: [String]) -> [String] {
-        guard case .failure(let errors) = Intake.validate(ReportDocument.assemble(fields: fields, sets: sets), now: now) else {
+        guard case .failure(let errors) = Intake.validate(ReportDocument.assemble(fields: fields, sets: sets), now: now, linkage: nil) else {
             return []
         }
         return errors.issues.filter { issue in

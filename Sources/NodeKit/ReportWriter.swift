@@ -53,7 +53,20 @@ enum ReportWriter {
             for element in elements { try tx.add(collection, id, path, .string(element)) }
         }
         try writeDerived(report, id: id, tx: tx)
+        try writeSurvivors(report, id: id, tx: tx)
         return (ref, id)
+    }
+
+    /// The survivor codes and encoding of each victim whose identifiers were given, written
+    /// once at creation (an amendment never has identifiers, so never rewrites them).
+    static func writeSurvivors(_ report: ReportIntake, id: String, tx: WriteTransaction) throws {
+        typealias F = StoredReport.Field
+        for (index, victim) in report.victims.enumerated() {
+            guard let survivor = victim.survivor else { continue }
+            if let code = survivor.codes.nameAndBirth { try tx.set(FieldNode.reports, id, F.victim(index, F.survivorCode), .bytes(code)) }
+            if let code = survivor.codes.nameAndPhone { try tx.set(FieldNode.reports, id, F.victim(index, F.survivorPhoneCode), .bytes(code)) }
+            try tx.set(FieldNode.reports, id, F.victim(index, F.survivorEncoding), .bytes(survivor.encoding.bytes))
+        }
     }
 
     /// Sets the derived values (no op is recorded for a value that does not change).

@@ -26,6 +26,22 @@ enum Bench {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
+    /// The repository's root: the first directory holding `Package.swift` and
+    /// `Protocols/sync-v1.md`, walking up from the current directory, then from this executable's.
+    static func repositoryRoot() -> String? {
+        for start in [FileManager.default.currentDirectoryPath, (executablePath as NSString).deletingLastPathComponent] {
+            var dir = start
+            while !dir.isEmpty {
+                if FileManager.default.fileExists(atPath: dir + "/Package.swift"),
+                   FileManager.default.fileExists(atPath: dir + "/Protocols/sync-v1.md") { return dir }
+                let parent = (dir as NSString).deletingLastPathComponent
+                if parent == dir { break }
+                dir = parent
+            }
+        }
+        return nil
+    }
+
     /// A fresh empty directory under the temp dir.
     static func scratchDirectory() -> String {
         let dir = NSTemporaryDirectory() + "fieldsync-bench-" + UUID().uuidString

@@ -1,11 +1,11 @@
 /// The command line of `fieldsync-bench`.
 struct BenchOptions {
     enum Section: String, CaseIterable {
-        case merge, write, wire, e2e, memory, quarantine, listing
+        case merge, write, wire, e2e, memory, quarantine, listing, linkage
     }
 
     static let usage = """
-        usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,memory,quarantine,listing] [--nodes N] [--reports-per-node M]
+        usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,memory,quarantine,listing,linkage] [--nodes N] [--reports-per-node M]
                                [--runs R] [--samples DIR] [--baseline-hub PATH]
         """
 
@@ -15,6 +15,8 @@ struct BenchOptions {
     var reportsPerNode: Int?
     var bestOf: Int?
     var samplesDirectory: String?
+    /// The Febrl data (`linkage`); default `../shared/data/febrl` from the repository root.
+    var febrlDirectory: String?
     /// Another `missionhub` the memory section also attacks (the figures before a change).
     var baselineHub: String?
 
@@ -54,6 +56,7 @@ struct BenchOptions {
             case "--reports-per-node": options.reportsPerNode = try count(argument)
             case "--runs": options.bestOf = try count(argument)
             case "--samples": options.samplesDirectory = try value(argument)
+            case "--febrl": options.febrlDirectory = try value(argument)
             case "--baseline-hub": options.baselineHub = try value(argument)
             default: throw BenchError(.usage, "unknown argument '\(argument)'")
             }

@@ -1,4 +1,5 @@
 import FieldModel
+import Linkage
 import Foundation
 
 /// The sample reports of Deploy/samples, read and validated like `fieldnode report add` does.
@@ -13,6 +14,8 @@ struct Samples {
 
     /// A fixed "now" for `Intake.parse`, so every run stores the same values.
     static let now = "2026-12-01T09:00:00Z"
+    /// A fixed linkage key, so the samples' identifiers give the same codes every run.
+    static let linkageKey = LinkageKey(bytes: [UInt8](repeating: 0x16, count: LinkageKey.byteCount))!
 
     let directory: String
     let all: [Sample]
@@ -30,7 +33,7 @@ struct Samples {
                 throw BenchError(.samples, "cannot read \(found)/\(name)")
             }
             let bytes = [UInt8](data)
-            switch Intake.parse(bytes, now: now) {
+            switch Intake.parse(bytes, now: now, linkage: linkageKey) {
             case .success(let report): return Sample(name: name, bytes: bytes, report: report)
             case .failure(let error): throw BenchError(.samples, "\(found)/\(name) is not a valid report: \(error.message)")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Linkage
 
 /// Runs the sections of the benchmark on the given samples and prints their figures.
 @MainActor
@@ -89,5 +90,31 @@ enum Sections {
                       old.map { Double(figure.grownKiB) / Double(max(1, $0.grownKiB)) })
             print("    outcome: \(figure.outcome)" + (old.map { "; baseline: \($0.outcome)" } ?? ""))
         }
+    }
+
+    /// Issue 16: matching survivors from keyed encodings, Febrl and the missions' names.
+    static func linkage(_ options: BenchOptions) throws {
+        let key = LinkageKey.random()
+        Bench.header("linkage: pairwise survivor matching from keyed CLK encodings vs clear text (fresh random linkage key)")
+        if let dir = FebrlData.locate(options.febrlDirectory) {
+            LinkageBench.run(try FebrlData.febrl3(dir), key: key)
+            LinkageBench.run(try FebrlData.febrl4(dir), key: key)
+        } else {
+            print("skipped Febrl: no febrl3.csv in ../shared/data/febrl from the repository root; give --febrl DIR")
+        }
+        let seed: UInt64 = 16
+        var generator = SurvivorGenerator(seed: seed)
+        let records = generator.records(people: options.quick ? 600 : 3000)
+        let ids = records.map { r in
+            SurvivorIdentifiers(normalizedName: r.name.flatMap(NameNormalizer.normalize),
+                                phone: r.phone.flatMap(PhoneNormalizer.normalize),
+                                dateOfBirth: r.dateOfBirth.flatMap(BirthDate.parse))
+        }
+        var truth = Set<LinkageBench.Pair>()
+        var byPerson: [Int: [Int]] = [:]
+        for (index, r) in records.enumerated() { byPerson[r.person, default: []].append(index) }
+        for members in byPerson.values { for x in members.indices { for y in (x + 1)..<members.count { truth.insert(.init(members[x], members[y], ordered: false)) } } }
+        LinkageBench.run(LinkageBench.DataSet(name: "mission names (SurvivorGenerator seed \(seed), \(byPerson.count) people, siblings share name and phone)",
+                                              a: ids, b: nil, truth: truth), key: key)
     }
 }

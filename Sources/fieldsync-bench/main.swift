@@ -3,8 +3,8 @@ import Foundation
 // fieldsync-bench: prints throughput figures next to a baseline measured in the same run.
 // Ratios are figure / baseline of the timed cost (time or bytes): above 1 is slower or larger.
 //
-// Usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,memory,quarantine,listing] [--nodes N] [--reports-per-node M]
-//                        [--runs R] [--samples DIR] [--baseline-hub PATH]
+// Usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,memory,quarantine,listing,linkage] [--nodes N] [--reports-per-node M]
+//                        [--runs R] [--samples DIR] [--baseline-hub PATH] [--febrl DIR]
 // The e2e and memory sections start the `missionhub` found next to this executable (memory: and
 // the one at --baseline-hub, for figures before a change): build both
 // (swift build -c release --product missionhub; swift build -c release --product fieldsync-bench).
@@ -39,6 +39,7 @@ do {
     if options.runs(.memory) { try await Sections.memory(options) }
     if options.runs(.quarantine) { try Sections.quarantine(options) }
     if options.runs(.listing) { try Sections.listing(options) }
+    if options.runs(.linkage) { try Sections.linkage(options) }
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(70)

@@ -22,9 +22,14 @@ import Testing
         return words
     }
 
+    /// Fields registered after dictionary 1 was fixed (§8.3: they cost a few bytes more a frame).
+    static let addedAfterDictionaryOne: Set<String> = [
+        "victims[0].survivorCode", "victims[0].survivorPhoneCode", "victims[0].survivorEncoding",
+    ]
+
     @Test func everyNameAndValueOfAReportIsInDictionaryOne() {
         let dictionary = Set(BatchDictionary.words)
-        let missing = Self.reportWords.subtracting(dictionary)
+        let missing = Self.reportWords.subtracting(dictionary).subtracting(Self.addedAfterDictionaryOne)
         #expect(missing.isEmpty, "not in preset dictionary 1: \(missing.sorted())")
     }
 

@@ -33,10 +33,13 @@ import Testing
     @Test func theReportsFieldsAreTheContractsLeavesThenTheNodesAndTheHubs() {
         let names = report.fields.map(\.name)
         #expect(names == Contract.leaves.map(\.pattern) + ["ref", "derived.involvesChild", "derived.ageUndetermined",
-                                                           "derived.category", "hub.receivedAt"])
+                                                           "derived.category", "victims[].survivorCode",
+                                                           "victims[].survivorPhoneCode", "victims[].survivorEncoding",
+                                                           "hub.receivedAt"])
         #expect(!names.contains { $0.hasPrefix("victims[].identifiers") })
         #expect(report.fields.filter { $0.kind == .set }.map(\.name) == ["allegation.types", "needs"])
-        #expect(report.fields.filter(\.sealable).map(\.name) == ["allegation.narrative"])
+        #expect(report.fields.filter(\.sealable).map(\.name) == ["allegation.narrative", "victims[].survivorCode",
+                                                                  "victims[].survivorPhoneCode", "victims[].survivorEncoding"])
         #expect(report.fields.filter { $0.writers.contains(.hub) }.map(\.name) == ["hub.receivedAt"])
         #expect(report.field("incident.coordinates.lat")?.type == .double)
         #expect(report.field("consent.followUpContact")?.type == .bool)
@@ -52,8 +55,16 @@ import Testing
             case .set(let f, _, _, _), .add(let f, _), .remove(let f, _, _): FieldSpec.pattern(of: f) ?? f
             }
         })
-        // All but the hub's field, and incident.date (this report gives a range instead).
-        #expect(written == Set(report.fields.map(\.name)).subtracting(["hub.receivedAt", "incident.date"]))
+        // All but the hub's field, incident.date (this report gives a range instead) and the
+        // survivor fields (NodeKit's writer derives them; checked below).
+        let survivor: Set<String> = ["victims[].survivorCode", "victims[].survivorPhoneCode", "victims[].survivorEncoding"]
+        #expect(written == Set(report.fields.map(\.name)).subtracting(["hub.receivedAt", "incident.date"]).subtracting(survivor))
+        for field in survivor {
+            let name = ReportCollection.Field.victim(1, field)
+            #expect(registry.check(Support.set(name, .bytes([UInt8](repeating: 7, count: 32))), from: .node) == nil, "\(name)")
+            #expect(registry.check(Support.set(name, .string("Jane")), from: .node) != nil, "\(name) took a string")
+            #expect(registry.check(Support.set(name, .bytes([1])), from: .hub) != nil, "the hub wrote \(name)")
+        }
         for op in ops { #expect(registry.check(op, from: .node) == nil, "\(op.action)") }
         #expect(registry.check(Support.op(.remove(field: "needs", element: .string("legal"), tags: [])), from: .node) == nil)
         #expect(registry.check(Support.op(.exist(causalLength: 2)), from: .node) == nil)

@@ -1,5 +1,6 @@
 import Collections
 import FieldModel
+import Linkage
 import JSON
 import SyncProtocol
 
@@ -31,7 +32,7 @@ enum Support {
             "needs": ["legal", "shelter"],
             "consent": ["shareWithInvestigators": true, "victimAssistanceReferral": false, "followUpContact": true],
         ]
-        guard case .success(let report) = Intake.validate(json, now: "2026-03-02T09:00:00Z") else {
+        guard case .success(let report) = Intake.validate(json, now: "2026-03-02T09:00:00Z", linkage: LinkageKey(bytes: [UInt8](repeating: 1, count: 32))) else {
             preconditionFailure("the full report no longer validates")
         }
         return report

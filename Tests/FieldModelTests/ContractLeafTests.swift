@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func aReportFlattensOnlyToLeavesOfTheirType() throws {
-        let report = try Intake.validate(Sample.report, now: Sample.now).get()
+        let report = try Intake.validate(Sample.report, now: Sample.now, linkage: Sample.linkageKey).get()
         let leaves = Dictionary(uniqueKeysWithValues: Contract.leaves.map { ($0.pattern, $0) })
         func pattern(_ path: String) -> String {
             path.replacing(/\[[0-9]+\]/, with: "[]")

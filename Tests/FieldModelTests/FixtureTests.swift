@@ -14,7 +14,7 @@ import Testing
 
     @Test func validatorAcceptsEveryValidFixture() throws {
         for name in try Fixtures.names(prefix: "valid-") {
-            let result = Intake.parse(try Fixtures.bytes(name), now: Fixtures.now)
+            let result = Intake.parse(try Fixtures.bytes(name), now: Fixtures.now, linkage: Sample.linkageKey)
             if case .failure(let error) = result { Issue.record("\(name) refused: \(error)") }
         }
     }
@@ -24,7 +24,7 @@ import Testing
         let names = try Fixtures.names(prefix: "invalid-")
         #expect(Set(names) == Set(expected.keys), "every invalid fixture needs an expected issue path")
         for name in names {
-            switch Intake.validate(try Fixtures.json(name), now: Fixtures.now) {
+            switch Intake.validate(try Fixtures.json(name), now: Fixtures.now, linkage: Sample.linkageKey) {
             case .success:
                 Issue.record("\(name) accepted")
             case .failure(let errors):

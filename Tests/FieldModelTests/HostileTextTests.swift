@@ -31,20 +31,20 @@ import TestSupport
         let cluster = HostileText.cluster(marks: Self.marks)
         let hostile = Self.report(place, cluster), plain = Self.report(place, HostileText.plain(matching: cluster))
         #expect(hostile.count == plain.count)
-        guard case .failure(let error) = Intake.parse(hostile, now: Sample.now) else {
+        guard case .failure(let error) = Intake.parse(hostile, now: Sample.now, linkage: Sample.linkageKey) else {
             Issue.record("\(place): the hostile report was accepted")
             return
         }
         #expect(error.code == .invalid)
-        let result = await LinearTime.check(hostile: { _ = Intake.parse(hostile, now: Sample.now) },
-                                      plain: { _ = Intake.parse(plain, now: Sample.now) })
+        let result = await LinearTime.check(hostile: { _ = Intake.parse(hostile, now: Sample.now, linkage: Sample.linkageKey) },
+                                      plain: { _ = Intake.parse(plain, now: Sample.now, linkage: Sample.linkageKey) })
         print("Intake.parse, cluster at \(place): \(result)")
         #expect(result.isLinear, "\(place): \(result)")
     }
 
     @Test func unknownMembersAreStillNamed() throws {
         let key = "e\u{301}xtra"
-        guard case .failure(let error) = Intake.parse(Self.report(.rootKey, key), now: Sample.now) else {
+        guard case .failure(let error) = Intake.parse(Self.report(.rootKey, key), now: Sample.now, linkage: Sample.linkageKey) else {
             Issue.record("accepted an unknown member")
             return
         }

@@ -1,9 +1,12 @@
 import FieldModel
 import JSON
+import Linkage
 
 /// A valid report to start from, and edits by path for building bad ones.
 enum Sample {
     static let now = "2026-03-02T09:00:00Z"
+    /// The mission linkage key the tests derive survivor codes under.
+    static let linkageKey = LinkageKey(bytes: [UInt8](repeating: 0x42, count: 32))!
 
     static let report: JSONValue = [
         "mission": "MINUSCA",
@@ -57,7 +60,7 @@ enum Sample {
 
     /// The issues of a document that must fail validation.
     static func issues(_ document: JSONValue, now: String = Sample.now) -> [ValidationIssue] {
-        switch Intake.validate(document, now: now) {
+        switch Intake.validate(document, now: now, linkage: linkageKey) {
         case .success: return []
         case .failure(let errors): return errors.issues
         }
@@ -65,6 +68,6 @@ enum Sample {
 
     /// The validated report of a document that must pass.
     static func valid(_ document: JSONValue = report) throws -> ReportIntake {
-        try Intake.validate(document, now: now).get()
+        try Intake.validate(document, now: now, linkage: linkageKey).get()
     }
 }

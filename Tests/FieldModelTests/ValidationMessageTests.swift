@@ -110,16 +110,16 @@ import Testing
 
     @Test func parseReportsSizeSyntaxAndValidation() {
         let big = [UInt8](repeating: UInt8(ascii: " "), count: Intake.maxBytes + 1)
-        guard case .failure(let tooLarge) = Intake.parse(big, now: Sample.now) else { Issue.record("accepted"); return }
+        guard case .failure(let tooLarge) = Intake.parse(big, now: Sample.now, linkage: Sample.linkageKey) else { Issue.record("accepted"); return }
         #expect(tooLarge.code == .tooLarge)
         #expect(tooLarge.message.hasPrefix("the report is 1048577 bytes; the limit is 1048576 bytes (1 MiB)"))
 
-        guard case .failure(let syntax) = Intake.parse(Array(#"{"mission": "MINUSCA",}"#.utf8), now: Sample.now)
+        guard case .failure(let syntax) = Intake.parse(Array(#"{"mission": "MINUSCA",}"#.utf8), now: Sample.now, linkage: Sample.linkageKey)
         else { Issue.record("accepted"); return }
         #expect(syntax.code == .malformedJSON)
         #expect(syntax.message.hasPrefix("the report is not valid JSON: "))
 
-        guard case .failure(let invalid) = Intake.parse(Array(#"{"mission": "MINUSCA"}"#.utf8), now: Sample.now)
+        guard case .failure(let invalid) = Intake.parse(Array(#"{"mission": "MINUSCA"}"#.utf8), now: Sample.now, linkage: Sample.linkageKey)
         else { Issue.record("accepted"); return }
         #expect(invalid.code == .invalid)
         #expect(invalid.validation?.issues.map(\.path) == ["channel", "incident", "allegation", "consent"])

@@ -1,6 +1,7 @@
 import FieldModel
 import Foundation
 import JSON
+import Linkage
 import NodeKit
 import SyncEngine
 import Testing
@@ -38,7 +39,7 @@ import Testing
         #expect(id.hasPrefix(store.nodeID.hex + "-"))
 
         // What is stored: the canonical report, coarsened, without identifiers.
-        let expected = try Intake.validate(Reports.valid, now: "2026-03-02T09:00:00Z").get()
+        let expected = try Intake.validate(Reports.valid, now: "2026-03-02T09:00:00Z", linkage: .random()).get()
         let show = node.run(["report", "show", ref, "--json"])
         #expect(show.status == 0, "\(show.stderr)")
         let shown = try show.json()
@@ -124,5 +125,34 @@ import Testing
         // The same instant as the pinned clock, in whatever offset the machine uses.
         let parsed = try #require(ISO8601DateFormatter().date(from: received))
         #expect(parsed == TestNode.fixedNow)
+    }
+}
+
+/// `linkage.key` in the data directory (issue 16): used when present, refused when others may
+/// read it or it holds no key; a report with identifiers is refused without it.
+@Suite struct LinkageKeyFileTests {
+    @Test func identifiersNeedAPrivateWellFormedKey() throws {
+        let node = try TestNode()
+        try node.initialise(linkageKey: false)
+        let path = try node.file("report.json", JSON.encodeBytes(Reports.valid))
+        let missing = node.run(["report", "add", "--json", path])
+        #expect(missing.status == 1 && missing.stderr.contains("no linkage key"), "\(missing.stderr)")
+
+        try node.installLinkageKey(mode: 0o644)
+        let loose = node.run(["report", "add", "--json", path])
+        #expect(loose.status == 1 && loose.stderr.contains("linkage.key is unsafe") && loose.stderr.contains("chmod 0600"), "\(loose.stderr)")
+
+        try node.installLinkageKey("not a key\n")
+        let wrong = node.run(["report", "add", "--json", path])
+        #expect(wrong.status == 1 && wrong.stderr.contains("does not hold a linkage key"), "\(wrong.stderr)")
+        #expect(try node.openStore().documents("report").filter(\.exists).isEmpty, "a refused report was saved")
+
+        try node.installLinkageKey()
+        let added = node.run(["report", "add", "--json", path])
+        #expect(added.status == 0, "\(added.stderr)")
+        let listing = try node.openStore().stateListing().joined(separator: "\n")
+        #expect(listing.contains("victims[0].survivorPhoneCode") && listing.contains("victims[0].survivorEncoding"))
+        #expect(!listing.contains("victims[1].survivor"), "the second victim gave no identifiers")
+        #expect(!listing.contains("Testperson") && !listing.contains("70 12"))
     }
 }

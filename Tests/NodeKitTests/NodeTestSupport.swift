@@ -62,9 +62,19 @@ final class TestNode {
     }
 
     /// `init` for mission MINUSCA, checked.
-    func initialise(mission: String = "MINUSCA") throws {
+    func initialise(mission: String = "MINUSCA", linkageKey: Bool = true) throws {
         let result = run(["init", "--mission", mission, "--node-name", "test-desk"])
         try #require(result.status == 0, "init failed: \(result.stderr)")
+        if linkageKey { try installLinkageKey() }
+    }
+
+    /// The mission's linkage key (what the mission file will provision), mode 0600.
+    static let linkageKeyText = String(repeating: "5a", count: 32) + "\n"
+
+    func installLinkageKey(_ text: String = TestNode.linkageKeyText, mode: Int = 0o600) throws {
+        let path = dataDir + "/linkage.key"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
     }
 
     /// Writes `text` to a file in the temp dir and returns its path.
