@@ -49,6 +49,8 @@ public enum NameNormalizer {
     static func tokens(_ name: String) -> [[UInt8]] {
         var splitter = TokenSplitter()
         for original in name.unicodeScalars {
+            // Before decomposing: U+00B4 decomposes to a space and a combining accent.
+            if apostrophes.contains(original) { continue }
             if original.isASCII {
                 splitter.take(original)
                 continue

@@ -19,6 +19,8 @@ import Testing
         ("Philippe Chérubin", "cherubin filipe"),
         ("Straße ﬁne", "fine strase"),
         ("Rachid Haddad", "hadad rachid"),
+        ("N\u{B4}Diaye Aïssatou", "aisatu ndiaie"),
+        ("N\u{2BC}Diaye Aissatou", "aisatu ndiaie"),
     ])
     func names(_ input: String, _ expected: String) {
         #expect(NameNormalizer.normalize(input) == expected)

@@ -22,6 +22,7 @@ import Testing
         ("Arabic script kept as is, vowel signs dropped", "فَاطِمَة", "03 123 456", nil),
         ("name only: an encoding, no code", "Esther Mukendi", nil, nil),
         ("no name: an encoding, no code", nil, "+243 81 234 5678", "2010"),
+        ("acute accent typed as an apostrophe, dotted date", "N\u{B4}Diaye A\u{EF}ssatou", "+223 66 12 34 56", "03.07.2001"),
     ]
 
     static func entry(_ c: (String, String?, String?, String?)) throws -> JSONValue {
