@@ -29,7 +29,4 @@ public struct AuditActor: Sendable, Equatable {
 
     /// The hub on its own.
     public static let hub = AuditActor(kind: .hub, name: "missionhub")
-
-    /// `alice (admin)`, `3f1c… (node)`.
-    var text: String { "\(name) (\(kind.rawValue))" }
 }

@@ -15,7 +15,8 @@ import SyncProtocol
 /// 2. The row is recomputed from the state by `ReportIndexRow`'s one function, never patched:
 ///    order and redelivery do not matter.
 /// 3. Migration `hub-0007-report-index` made the table with its first four fields; migration
-///    `hub-0009-report-index-filters` adds the filter columns and refills every row.
+///    `hub-0009-report-index-filters` adds the filter columns and urgency's facts, refills
+///    every row, and replaces the order index by one that covers an unfiltered listing.
 struct ReportIndex: MergeObserver {
     func willMerge(_ op: Op, state: MergeState) throws {}
 
@@ -75,7 +76,7 @@ struct ReportIndex: MergeObserver {
                 row.involvesChild.map { .integer($0 ? 1 : 0) } ?? .null, row.ageUndetermined.map { .integer($0 ? 1 : 0) } ?? .null,
                 row.incidentFrom.map { .text($0) } ?? .null, row.incidentTo.map { .text($0) } ?? .null,
                 row.area.map { .text($0) } ?? .null, .text(row.allegationTypes), .text(row.needs), .text(row.personnel),
-                .text(row.nationalities),
+                .text(row.nationalities), .integer(row.urgentMedicalNeeds ? 1 : 0), row.assaultLastDay.map { .text($0) } ?? .null,
             ])
     }
 
@@ -116,6 +117,11 @@ struct ReportIndex: MergeObserver {
             ALTER TABLE main.hub_report_index ADD COLUMN needs TEXT NOT NULL DEFAULT ' ';
             ALTER TABLE main.hub_report_index ADD COLUMN personnel TEXT NOT NULL DEFAULT ' ';
             ALTER TABLE main.hub_report_index ADD COLUMN nationalities TEXT NOT NULL DEFAULT ' ';
+            ALTER TABLE main.hub_report_index ADD COLUMN urgent_medical INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE main.hub_report_index ADD COLUMN assault_day TEXT;
+            DROP INDEX main.hub_report_index_order;
+            CREATE INDEX main.hub_report_index_listing ON hub_report_index(received_at DESC, coalesce(ref, entity),
+                causal_length, ref, category, involves_child, age_undetermined, urgent_medical, assault_day);
             """)
         let entities = try db.query("SELECT entity FROM main.entities WHERE collection = '\(ReportCollection.name)'") { $0.string(0) ?? "" }
         for entity in entities { try refresh(entity: entity, db) }
@@ -131,7 +137,7 @@ struct ReportIndex: MergeObserver {
         let involvesChild: Bool?
         let ageUndetermined: Bool?
         let urgentMedicalNeeds: Bool
-        /// `incident_to` when a type of `ReportUrgency.recentAssaultTypes` is alleged, else nil.
+        /// The incident's last day when a type of `ReportUrgency.recentAssaultTypes` is alleged.
         let assaultLastDay: String?
 
         var exists: Bool { causalLength % 2 == 1 }
@@ -141,11 +147,10 @@ struct ReportIndex: MergeObserver {
     /// order, read from the order index), for `ReportListing.load`, on a reader.
     static func lines(store: Store, filter: ReportFilter) throws -> [Line] {
         let (clause, arguments) = filter.sql
-        let assault = ReportUrgency.recentAssaultTypes.sorted().map { "instr(allegation_types, ' \($0) ') > 0" }.joined(separator: " OR ")
         return try store.read { db in
+            // Unfiltered, every column comes from the listing index (`hub_report_index_listing`), in its order.
             try db.query("""
-                SELECT entity, causal_length, ref, received_at, category, involves_child, age_undetermined,
-                       instr(needs, ' \(ReportUrgency.urgentMedicalNeed) ') > 0, CASE WHEN \(assault) THEN incident_to END
+                SELECT entity, causal_length, ref, received_at, category, involves_child, age_undetermined, urgent_medical, assault_day
                 FROM main.hub_report_index \(clause)
                 ORDER BY received_at DESC, coalesce(ref, entity)
                 """, arguments) { row in
@@ -183,6 +188,8 @@ extension ReportIndexRow {
         needs = row.string(11) ?? " "
         personnel = row.string(12) ?? " "
         nationalities = row.string(13) ?? " "
+        urgentMedicalNeeds = row.int64(14) == 1
+        assaultLastDay = row.string(15)
     }
 
     /// The row of a whole document (as the observer computes it from the state).

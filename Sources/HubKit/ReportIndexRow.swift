@@ -26,6 +26,10 @@ public struct ReportIndexRow: Sendable, Equatable {
     public let needs: String
     public let personnel: String
     public let nationalities: String
+    /// Urgency's facts (`ReportUrgency.Facts`) as the listing reads them, so that a line needs
+    /// only the listing index (a covering index: no lookup into the wide table per row).
+    public let urgentMedicalNeeds: Bool
+    public let assaultLastDay: String?
 
     /// A report's values: each register's winning value, each set's elements.
     public struct Fields: Sendable {
@@ -77,9 +81,13 @@ public struct ReportIndexRow: Sendable, Equatable {
         needs = list(fields.sets["needs"] ?? [])
         personnel = list(alleged(".personnelCategory"))
         nationalities = list(alleged(".nationality"))
+        let words = { (list: String) in Set(list.split(separator: " ").map(String.init)) }
+        let facts = ReportUrgency.Facts(child: nil, needs: words(needs), allegationTypes: words(allegationTypes), incidentLastDay: incidentTo)
+        urgentMedicalNeeds = facts.urgentMedicalNeeds
+        assaultLastDay = facts.assaultLastDay
     }
 
     /// The column names, in the order `ReportIndex` binds them.
     static let columns = ["entity", "causal_length", "ref", "received_at", "category", "involves_child", "age_undetermined",
-                          "incident_from", "incident_to", "area", "allegation_types", "needs", "personnel", "nationalities"]
+                          "incident_from", "incident_to", "area", "allegation_types", "needs", "personnel", "nationalities", "urgent_medical", "assault_day"]
 }

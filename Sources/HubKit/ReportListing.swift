@@ -91,12 +91,9 @@ public struct ReportListing: HubListing {
     /// The line of one report from its whole document (`report show`), by the index's function.
     init(_ document: Document, names: [NodeID: String], summary: ReportEvents.Summary?, now: UInt64) {
         let row = ReportIndexRow(document)
-        func words(_ list: String) -> Set<String> { Set(list.split(separator: " ").map(String.init)) }
-        let facts = ReportUrgency.Facts(child: nil, needs: words(row.needs), allegationTypes: words(row.allegationTypes),
-                                        incidentLastDay: row.incidentTo)
         let line = ReportIndex.Line(entity: row.entity, causalLength: row.causalLength, ref: row.ref, receivedAt: row.receivedAt,
                                     category: row.category, involvesChild: row.involvesChild, ageUndetermined: row.ageUndetermined,
-                                    urgentMedicalNeeds: facts.urgentMedicalNeeds, assaultLastDay: facts.assaultLastDay)
+                                    urgentMedicalNeeds: row.urgentMedicalNeeds, assaultLastDay: row.assaultLastDay)
         self.init(line, owner: EntityID.owner(document.entity), names: names, summary: summary,
                   window: ReportUrgency.windowStart(now: now))
     }
