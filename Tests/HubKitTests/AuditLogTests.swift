@@ -136,3 +136,46 @@ import Testing
         #expect(try JSON.parse(listed.output).arrayValue?.count == 1)
     }
 }
+
+extension AuditLogTests {
+    /// Copies `hub.sqlite` of `directory` to `to` by hand (not `missionhub backup`).
+    static func copyByHand(_ directory: String, to path: String) throws {
+        let copy = try Database(path: directory + "/hub.sqlite", options: DatabaseOptions(readOnly: true, create: false))
+        try copy.backup(to: path)
+        try copy.close()
+    }
+
+    static func putBack(_ path: String, into directory: String) throws {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: directory + "/hub.sqlite" + suffix) }
+        try FileManager.default.copyItem(atPath: path, toPath: directory + "/hub.sqlite")
+    }
+
+    @Test func anOlderFilePutBackByHandIsCaughtByTheAnchorAndRecordedAtStart() async throws {
+        let directory = temporaryDirectory("audit-rollback")
+        let saved = temporaryDirectory("audit-rollback-copy") + "/hub.sqlite"
+        let backup = temporaryDirectory("audit-rollback-backup") + "/hub.sqlite"
+        #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", directory]).status == 0)
+        try Self.copyByHand(directory, to: saved)
+        #expect(await runHub(["node", "enroll", "desk-1", "--data-dir", directory]).status == 0)
+        // Admin work writes no op, so the epoch marks cannot see the file put back: the anchor does.
+        try Self.putBack(saved, into: directory)
+        let caught = await runHub(["audit", "verify", "--data-dir", directory])
+        #expect(caught.status == 1 && caught.error.contains("says it had 3") && caught.error.contains("cut off"), "\(caught.error)")
+        // A restore (a new epoch), then the hand copy put back again: `serve` starts a new epoch
+        // and records it with the head of the chain it replaced.
+        #expect(await runHub(["backup", "--out", backup, "--data-dir", directory]).status == 0)
+        #expect(await runHub(["restore", "--from", backup, "--data-dir", directory]).status == 0)
+        let restored = try await offThread { try Self.entries(try HubStore.open(dataDirectory: directory, options: HubStore.options())) }
+        try Self.putBack(saved, into: directory)
+        let entries = try await offThread {
+            let opened = try HubStore.openForServing(dataDirectory: directory, options: HubStore.options(), now: 1)
+            #expect(opened.note?.contains("started epoch") == true, "\(opened.note ?? "no note")")
+            return try Self.entries(opened.store)
+        }
+        #expect(entries.map(\.action) == ["hub.init", "key.created", "hub.rolled-back"])
+        #expect(entries.last?.actorKind == "hub")
+        #expect(entries.last?.targetMembers.contains { $0 == ("replacedCount", String(restored.count)) } == true, "\(entries.last?.target ?? "")")
+        let verified = await runHub(["audit", "verify", "--data-dir", directory])
+        #expect(verified.status == 0 && verified.output.contains("note: entry #3"), "\(verified.output)\(verified.error)")
+    }
+}
