@@ -13,7 +13,8 @@ extension HubCLI {
     static func initialize(_ context: CommandContext) throws -> String {
         let mission = context.required("mission")  // checked by the parser (HubCLI.missionCode)
         let directory = context.dataDirectory()
-        let store = try HubStore.create(dataDirectory: directory, mission: mission, options: HubStore.options(wallClock: context.clock))
+        let store = try HubStore.create(dataDirectory: directory, mission: mission, options: HubStore.options(wallClock: context.clock),
+                                        actor: context.actor)
         let key = try store.local { db in try SealingKeys(db: db).current() }
         let keys = SealingKeyFiles.defaultDirectory(dataDirectory: directory)
         return """
@@ -35,7 +36,7 @@ extension HubCLI {
         let lifetime = TimeText.lifetimeMilliseconds(lifetimeText) ?? 0
         let settings = try publicSettings(context)
         let store = try context.openStore()
-        let issued = try NodeRegistry(store: store).issueToken(name: name, lifetimeMilliseconds: lifetime, now: context.clock())
+        let issued = try NodeRegistry(store: store, actor: context.actor).issueToken(name: name, lifetimeMilliseconds: lifetime, now: context.clock())
         var command = "fieldnode enroll --hub \(settings.publicURL ?? "https://HUB-ADDRESS") --token \(issued.token)"
         if let ca = settings.publicCAFile { command += " --ca-file \(ca)" }
         if let pin = settings.publicPin { command += " --pin '\(pin)'" }
@@ -69,12 +70,14 @@ extension HubCLI {
 
     /// `missionhub node tokens [--json] [--cancel ID|NAME]`.
     static func tokens(_ context: CommandContext) throws -> String {
-        let registry = NodeRegistry(store: try context.openStore())
+        let store = try context.openStore()
+        let registry = NodeRegistry(store: store, actor: context.actor)
         if let target = context.command.option("cancel") {
             let cancelled = try registry.cancelTokens(target, now: context.clock())
             return cancelled.map { "Cancelled token \($0.id) for node '\($0.name)'.\n" }.joined()
         }
         let tokens = try registry.outstandingTokens(now: context.clock())
+        try audit(context, store, .tokenList, ["listed": String(tokens.count)])
         if context.command.flag("json") { return JSON.encode(TokenListing.json(tokens), pretty: true) + "\n" }
         return TokenListing.text(tokens)
     }
@@ -83,7 +86,7 @@ extension HubCLI {
     static func revokeNode(_ context: CommandContext) throws -> String {
         let name = context.command.positional("name") ?? ""
         let store = try context.openStore()
-        let node = try NodeRegistry(store: store).revoke(name: name, now: context.clock())
+        let node = try NodeRegistry(store: store, actor: context.actor).revoke(name: name, now: context.clock())
         return """
             Revoked node '\(node.name)' (\(node.nodeID.hex)) at \(TimeText.rfc3339(milliseconds: node.revokedAt ?? 0)).
             Its requests are refused from now on and its outstanding tokens are cancelled; it can never
@@ -115,6 +118,8 @@ extension HubCLI {
                            hint: "remove it and run the backup again")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? Int) ?? nil
+        // After the copy succeeded: the backup holds the log up to the entry before this one.
+        try audit(context, store, .hubBackup, ["file": destination, "bytes": size.map(String.init) ?? "?"])
         return """
             Backed up the hub store to \(destination)\(size.map { " (\($0) bytes)" } ?? ""); integrity check ok.
             It holds the reports, not the device registry (registry.sqlite) nor the private keys (keys/):

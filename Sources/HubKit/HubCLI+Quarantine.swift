@@ -13,6 +13,7 @@ extension HubCLI {
         let now = context.clock()
         let drift = store.options.maxDriftMilliseconds
         let rows = try store.quarantineSummary()
+        try audit(context, store, .quarantineList, ["nodes": String(rows.count)])
         func name(_ id: NodeID) -> String { names[id] ?? id.hex }
         func ahead(_ stamp: HLC) -> UInt64 { stamp.milliseconds > now ? stamp.milliseconds - now : 0 }
         if context.command.flag("json") {
@@ -73,6 +74,10 @@ extension HubCLI {
             }
         }
         let (outcome, stamped) = try QuarantineRelease.release(store: store, origin: origin, now: context.clock())
+        // After the release's own transaction (the engine's): the field changes it merged are
+        // recorded inside it, by the report's observer, as the node's.
+        try audit(context, store, .quarantineRelease, ["node": origin?.hex ?? "all", "released": String(outcome.released),
+                                                       "records": String(outcome.releasedEntities.count), "stamped": String(stamped)])
         guard outcome.released > 0 else { return "Nothing was held in quarantine.\n" }
         return """
             Released \(outcome.released) changes (\(outcome.releasedEntities.count) records, \(stamped) reports now received); they are merged now.

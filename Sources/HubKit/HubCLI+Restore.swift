@@ -64,6 +64,8 @@ extension HubCLI {
         do {
             try HubEpoch(store: store).adopt()
             try HubEpoch(store: store).forgetBacklogs()
+            // The backup's chain continues; the entry names the head of the chain it replaced.
+            try audit(context, store, .hubRestore, ["from": source, "epoch": epoch, "keptAs": kept ?? "-"])
         } catch let error as HubError {
             throw error
         } catch {

@@ -101,7 +101,8 @@ public enum HubCLI {
             ]),
             CommandSpec(name: "report", abstract: "Reports received from the field.", subcommands: [
                 CommandSpec(name: "list", abstract: "List received reports, newest first, withdrawn and amended ones marked.",
-                            arguments: [jsonFlag]),
+                            discussion: "Filters combine with AND; a filter given several times matches any of its values. URGENCY is high for a child involved or an age undetermined, urgent medical needs, or rape or sexual abuse within the last 72 hours by the incident's date.",
+                            arguments: reportListArguments),
                 CommandSpec(name: "show", abstract: "Show one report: its fields, and every change the field made after the hub received it.",
                             discussion: "Prints report content (this command only; the hub never logs it). Earlier values, who changed them and when are read from the op log, which keeps every op.",
                             arguments: [jsonFlag, .positional("report", help: "The reference code, such as MINUSCA-7Q4K-2M, or the report's entity id.")]),
@@ -122,6 +123,7 @@ public enum HubCLI {
             CommandSpec(name: "restore", abstract: "Put a backup back as the hub's store, as a new epoch (the hub must be stopped).",
                         discussion: "The store being replaced is kept as hub.sqlite.replaced-<time>. The restored hub writes under a new id and announces a new epoch, so every laptop resends what the backup lacks and pulls again on its next sync. Devices, tokens, revocations and replay counters (registry.sqlite) are never restored: no security decision is undone.",
                         arguments: [.option("from", valueName: "file", required: true, help: "The backup file written by `missionhub backup`.")]),
+            auditCommands,
         ],
         version: version)
 
@@ -146,15 +148,17 @@ public enum HubCLI {
         switch context.command.path {
         case ["init"]: return try initialize(context)
         case ["node", "enroll"]: return try enrollNode(context)
-        case ["node", "list"]: return try list(NodeListing.self, context)
+        case ["node", "list"]: return try list(NodeListing.self, context, audit: .nodeList)
         case ["node", "revoke"]: return try revokeNode(context)
         case ["node", "tokens"]: return try tokens(context)
-        case ["report", "list"]: return try list(ReportListing.self, context)
+        case ["report", "list"]: return try listReports(context)
         case ["report", "show"]: return try showReport(context)
         case ["backup"]: return try backup(context)
         case ["restore"]: return try restore(context)
         case ["quarantine", "list"]: return try quarantineList(context)
         case ["quarantine", "release"]: return try quarantineRelease(context)
+        case ["audit", "verify"]: return try auditVerify(context)
+        case ["audit", "list"]: return try auditList(context)
         default: throw HubError(.internal, "no handler for '\(context.command.path.joined(separator: " "))'")
         }
     }

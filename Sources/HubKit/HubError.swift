@@ -28,6 +28,8 @@ public struct HubError: Error, Sendable, Equatable, CustomStringConvertible, CLI
         case destinationExists
         /// The listener could not be bound (address in use, bad path).
         case listen
+        /// `audit verify` found the audit log altered, cut or reordered.
+        case tampered
         /// The store or the system failed; the message says how.
         case storage
         /// A bug: something that cannot happen did.

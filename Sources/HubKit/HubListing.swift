@@ -11,9 +11,11 @@ public protocol HubListing: Sendable, Equatable {
 }
 
 extension HubCLI {
-    /// `missionhub node list [--json]`, `missionhub report list [--json]`.
-    static func list<Listing: HubListing>(_ type: Listing.Type, _ context: CommandContext) throws -> String {
-        let rows = try Listing.load(store: try context.openStore())
+    /// `missionhub node list [--json]`, recorded in the audit log as `action`.
+    static func list<Listing: HubListing>(_ type: Listing.Type, _ context: CommandContext, audit action: AuditAction) throws -> String {
+        let store = try context.openStore()
+        let rows = try Listing.load(store: store)
+        try audit(context, store, action, ["listed": String(rows.count)])
         if context.command.flag("json") { return JSON.encode(Listing.json(rows), pretty: true) + "\n" }
         return Listing.text(rows)
     }

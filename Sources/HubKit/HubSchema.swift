@@ -19,8 +19,11 @@ import SyncEngine
 ///    before (register heads, or the set's add tags). Content stays in the op bodies, never
 ///    here. Rows are written by `ReportEvents` in the transaction that merges the op, never
 ///    changed, never deleted.
-/// 5. `hub_report_index`: one row per report, the four fields a listing shows, kept equal to the
-///    state by `ReportIndex` in the transaction of every change (migration 0007 fills it).
+/// 5. `hub_report_index`: one row per report, the fields a listing shows or filters on, kept
+///    equal to the state by `ReportIndex` in the transaction of every change (migrations 0007
+///    and 0009 fill it).
+/// 6. `hub_audit`: the hash-chained audit log (`AuditLog`), appended in the transaction of what
+///    it records, never changed.
 enum HubSchema {
     /// The migrations; `keysDirectory` is where 0006 writes private keys it moves out.
     static func migrations(keysDirectory: String) -> [LocalMigration] { legacy + [
@@ -55,6 +58,8 @@ enum HubSchema {
                 """)
         },
         ReportIndex.migration,
+        AuditLog.migration,
+        ReportIndex.filterMigration,
     ] }
 
     /// The first migrations, as they shipped (kept so that older stores upgrade step by step).

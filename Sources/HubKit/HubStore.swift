@@ -58,7 +58,9 @@ public enum HubStore {
 
     /// Creates the data directory (0700) and a new hub store for `mission`, with the hub's
     /// sealing key. Blocking.
-    public static func create(dataDirectory: String, mission: String, options: StoreOptions) throws(HubError) -> Store {
+    /// `actor` is who the audit log names for the hub's first entries (`hub.init`, `key.created`).
+    public static func create(dataDirectory: String, mission: String, options: StoreOptions,
+                              actor: AuditActor = .hub) throws(HubError) -> Store {
         do {
             try DataDirectory.prepare(dataDirectory)
         } catch {
@@ -69,7 +71,14 @@ public enum HubStore {
             let options = Self.options(options, dataDirectory: dataDirectory)
             let store = try Store.create(path: path, role: .hub, metadata: [missionKey: mission, epochKey: newEpoch()], options: options)
             let files = SealingKeyFiles(directory: SealingKeyFiles.defaultDirectory(dataDirectory: dataDirectory))
-            _ = try store.local { db in try SealingKeys(db: db).create(now: options.wallClock(), files: files) }
+            let now = options.wallClock()
+            try store.local { db in
+                try db.inTransaction(.immediate) {
+                    let key = try SealingKeys(db: db).create(now: now, files: files)
+                    try AuditLog.record(in: db, actor: actor, action: .hubInit, target: ["mission": mission, "hub": store.nodeID.hex], at: now)
+                    try AuditLog.record(in: db, actor: actor, action: .keyCreated, target: ["key": Hex.encode(key.keyID)], at: now)
+                }
+            }
             try HubEpoch(store: store).adopt()
             return store
         } catch let error as HubError {
@@ -138,6 +147,8 @@ extension HubStore {
             store = try open(dataDirectory: dataDirectory, options: options)
             try HubEpoch(store: store).adopt()
             try HubEpoch(store: store).forgetBacklogs()
+            // The chain of the file found continues; the entry names the head it replaced.
+            try AuditLog.record(store: store, actor: .hub, action: .hubRolledBack, target: ["epoch": epoch, "reason": reason], at: now)
             return (store, lock, "\(reason); started epoch \(epoch) so that laptops resend what it lost")
         } catch let error as HubError {
             throw error

@@ -11,6 +11,9 @@ public struct OutstandingToken: Sendable, Equatable {
     public let name: String
     public let createdAt: UInt64
     public let expiresAt: UInt64
+
+    /// A token's id: the first 8 hex digits of its hash.
+    static func id(hash: [UInt8]) -> String { String(Hex.encode(hash).prefix(8)) }
 }
 
 extension NodeRegistry {
@@ -21,7 +24,7 @@ extension NodeRegistry {
                 SELECT token_hash, name, created_at, expires_at FROM registry.hub_tokens
                 WHERE used_at IS NULL AND cancelled_at IS NULL AND expires_at > ? ORDER BY created_at, name
                 """, [now.databaseValue]) { row in
-                OutstandingToken(id: String(Hex.encode(row.blob(0) ?? []).prefix(8)), name: row.string(1) ?? "",
+                OutstandingToken(id: OutstandingToken.id(hash: row.blob(0) ?? []), name: row.string(1) ?? "",
                                  createdAt: row.unsigned(2) ?? 0, expiresAt: row.unsigned(3) ?? 0)
             }
         }
@@ -44,6 +47,7 @@ extension NodeRegistry {
                         UPDATE registry.hub_tokens SET cancelled_at = ?1
                         WHERE substr(lower(hex(token_hash)), 1, 8) = ?2 AND name = ?3 AND used_at IS NULL AND cancelled_at IS NULL
                         """, [now.databaseValue, .text(token.id), .text(token.name)])
+                    try AuditLog.record(in: db, actor: actor, action: .tokenCancelled, target: ["name": token.name, "token": token.id], at: now)
                 }
             }
         }

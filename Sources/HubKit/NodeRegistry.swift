@@ -38,9 +38,13 @@ public struct IssuedToken: Sendable, Equatable {
 /// refusals meant for the admin as `HubError`.
 public struct NodeRegistry: Sendable {
     let store: Store
+    /// Who the audit log names for the changes made through this value (`AuditLog`); a
+    /// device's own enrollment names the device.
+    let actor: AuditActor
 
-    public init(store: Store) {
+    public init(store: Store, actor: AuditActor = .hub) {
         self.store = store
+        self.actor = actor
     }
 
     /// Node names: 1…64 of `A–Z a–z 0–9 . _ -`, starting with a letter or digit.
@@ -73,6 +77,10 @@ public struct NodeRegistry: Sendable {
                 }
                 try db.execute("INSERT INTO registry.hub_tokens(token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?)",
                                [.blob(EnrollmentToken.hash(token)), .text(name), now.databaseValue, expiresAt.databaseValue])
+                try AuditLog.record(in: db, actor: actor, action: .tokenIssued, target: [
+                    "name": name, "token": OutstandingToken.id(hash: EnrollmentToken.hash(token)),
+                    "expires": TimeText.rfc3339(milliseconds: expiresAt),
+                ], at: now)
             }
         }
         return IssuedToken(token: token, name: name, expiresAt: expiresAt)
@@ -102,6 +110,9 @@ public struct NodeRegistry: Sendable {
                 try db.execute("""
                     UPDATE registry.hub_tokens SET cancelled_at = ?1 WHERE name = ?2 AND used_at IS NULL AND cancelled_at IS NULL
                     """, [now.databaseValue, .text(name)])
+                try AuditLog.record(in: db, actor: actor, action: .nodeRevoked, target: [
+                    "name": name, "node": node.nodeID.hex, "tokensCancelled": String(db.changes),
+                ], at: now)
                 return try holder(db, name: name) ?? node
             }
         }
@@ -144,6 +155,9 @@ public struct NodeRegistry: Sendable {
                 try enroll(db, name: name, nodeID: nodeID, publicKey: publicKey, now: now)
                 try db.execute("UPDATE registry.hub_tokens SET used_at = ?, used_by = ?, used_key = ? WHERE token_hash = ?",
                                [now.databaseValue, .blob(nodeID.bytes), .blob(publicKey), .blob(tokenHash)])
+                try AuditLog.record(in: db, actor: .node(nodeID), action: .nodeEnrolled, target: [
+                    "name": name, "node": nodeID.hex, "token": OutstandingToken.id(hash: tokenHash),
+                ], at: now)
                 return (name, false)
             }
         }

@@ -53,8 +53,14 @@ struct ReportEvents: MergeObserver {
             ON CONFLICT(origin, seq) DO NOTHING
             """).execute([.text(op.entity), .text(kind.rawValue), field.map { .text($0) } ?? .null,
                           .blob(op.origin.bytes), op.seq.databaseValue, state.receivedAt.databaseValue])
-        guard db.changes == 1, !prior.isEmpty else { return }
+        guard db.changes == 1 else { return }
         let event = db.lastInsertRowID
+        // On record in the same transaction: who changed which field of which report (AuditLog).
+        let ref = try state.winner(Self.collection, op.entity, ReportCollection.Field.ref).flatMap { if case .string(let s) = $0.value { s } else { nil } }
+        try AuditLog.record(in: db, actor: .node(op.origin), action: kind.auditAction, target: [
+            "report": op.entity, "ref": ref ?? "-", "field": field ?? "-", "op": "\(op.origin.hex):\(op.seq)",
+        ], at: state.receivedAt)
+        guard !prior.isEmpty else { return }
         let insertPrior = try db.cachedStatement("INSERT OR IGNORE INTO hub_report_prior(event, origin, seq) VALUES (?1, ?2, ?3)")
         for id in prior {
             try insertPrior.execute([.integer(event), .blob(id.origin.bytes), id.seq.databaseValue])
@@ -148,4 +154,15 @@ struct ReportEvent: Sendable, Hashable {
     let prior: [OpID]
 
     var isAmendment: Bool { kind != .withdrawn }
+}
+
+extension ReportEvent.Kind {
+    /// The audit log's name for the event.
+    var auditAction: AuditAction {
+        switch self {
+        case .withdrawn: .reportWithdrawn
+        case .recreated: .reportRecreated
+        case .set, .add, .remove: .reportAmended
+        }
+    }
 }

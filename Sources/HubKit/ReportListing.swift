@@ -1,11 +1,12 @@
 import Collections
+import FieldModel
 import Toolkit
 import JSON
 import SyncEngine
 import SyncProtocol
 
 /// One line of `missionhub report list`: what has arrived, never report content beyond the
-/// reference, category and child flag. A report the hub received stays listed whatever its
+/// reference, category, child flag and urgency. A report the hub received stays listed whatever its
 /// origin does later (spec §14.1): deleted at the node, it shows as withdrawn; changed after
 /// receipt, it shows how many amendments `report show` details.
 public struct ReportListing: HubListing {
@@ -26,6 +27,10 @@ public struct ReportListing: HubListing {
     public let receivedAt: UInt64?
     public let category: Int64?
     public let involvesChild: Bool?
+    public let ageUndetermined: Bool?
+    /// The laptop's rule, applied here too: an undetermined age is a possible child.
+    public let child: ChildInvolvement?
+    public let urgency: ReportUrgency
     public let status: Status
     /// The node whose op withdrew the report last, and its enrolled name (nil when unknown).
     public let withdrawnBy: NodeID?
@@ -38,56 +43,67 @@ public struct ReportListing: HubListing {
     /// Every report that exists or that the hub received, newest first (by `hub.receivedAt`,
     /// then reference). Blocking.
     public static func load(store: Store) throws -> [ReportListing] {
-        let names = try NodeRegistry(store: store).names()
-        let summaries = try ReportEvents.summaries(store: store)
-        // The narrow index the merge observer keeps (ReportIndex), not whole documents (issue 15).
-        let rows = try ReportIndex.rows(store: store)
-        var owners: [Substring: NodeID?] = [:]   // a laptop's reports share its 32-digit prefix
-        let listings = rows.compactMap { row -> ReportListing? in
-            let prefix = row.entity.prefix(32)
-            let owner: NodeID?
-            if let known = owners[prefix] { owner = known } else {
-                owner = EntityID.owner(row.entity)
-                owners[prefix] = owner
-            }
-            let listing = ReportListing(row, owner: owner, names: names, summary: summaries[row.entity])
-            return row.exists || listing.receivedAt != nil ? listing : nil
-        }
-        return listings  // in the index's order: newest receipt first, then by reference
+        try load(store: store, filter: ReportFilter())
     }
 
-    /// The fields a line shows, in `ProjectedEntity.values` order.
-    static let fields = [ReportCollection.Field.ref, ReportCollection.Field.hubReceivedAt,
-                         ReportCollection.Field.category, ReportCollection.Field.involvesChild]
+    /// The reports `filter` selects, newest first; urgency as of the store's clock. Blocking.
+    public static func load(store: Store, filter: ReportFilter) throws -> [ReportListing] {
+        let names = try NodeRegistry(store: store).names()
+        let summaries = try ReportEvents.summaries(store: store)
+        let window = ReportUrgency.windowStart(now: store.options.wallClock())
+        // The narrow index the merge observer keeps (ReportIndex), not whole documents (issue 15).
+        let lines = try ReportIndex.lines(store: store, filter: filter)
+        var owners: [Substring: NodeID?] = [:]   // a laptop's reports share its 32-digit prefix
+        return lines.compactMap { line -> ReportListing? in
+            let prefix = line.entity.prefix(32)
+            let owner: NodeID?
+            if let known = owners[prefix] { owner = known } else {
+                owner = EntityID.owner(line.entity)
+                owners[prefix] = owner
+            }
+            let listing = ReportListing(line, owner: owner, names: names, summary: summaries[line.entity], window: window)
+            guard line.exists || listing.receivedAt != nil else { return nil }
+            return !filter.urgentOnly || listing.urgency.level == .high ? listing : nil
+        }  // in the index's order: newest receipt first, then by reference
+    }
 
-    /// The line of one report from its projection (`load`).
-    init(_ row: ProjectedEntity, owner: NodeID?, names: [NodeID: String], summary: ReportEvents.Summary?) {
-        let withdrawal = row.exists ? nil : summary?.lastWithdrawal
-        entity = row.entity
-        reference = row.values[0].flatMap { if case .string(let text) = $0 { text } else { nil } }
+    /// The line of one report from its index row (`load`).
+    init(_ line: ReportIndex.Line, owner: NodeID?, names: [NodeID: String], summary: ReportEvents.Summary?, window: String) {
+        let withdrawal = line.exists ? nil : summary?.lastWithdrawal
+        entity = line.entity
+        reference = line.ref
         originNode = owner
         originName = owner.flatMap { names[$0] }
-        receivedAt = row.values[1].flatMap { if case .int(let ms) = $0, ms >= 0 { UInt64(ms) } else { nil } }
-        category = row.values[2].flatMap { if case .int(let c) = $0 { c } else { nil } }
-        involvesChild = row.values[3].flatMap { if case .bool(let b) = $0 { b } else { nil } }
-        status = row.exists ? .received : .withdrawn
+        receivedAt = line.receivedAt.flatMap { $0 >= 0 ? UInt64($0) : nil }
+        category = line.category
+        involvesChild = line.involvesChild
+        ageUndetermined = line.ageUndetermined
+        child = ChildInvolvement(involvesChild: line.involvesChild, ageUndetermined: line.ageUndetermined)
+        urgency = ReportUrgency.assess(ReportUrgency.Facts(child: child, urgentMedicalNeeds: line.urgentMedicalNeeds,
+                                                           assaultLastDay: line.assaultLastDay), windowStart: window)
+        status = line.exists ? .received : .withdrawn
         withdrawnBy = withdrawal?.by
         withdrawnByName = withdrawal?.by.flatMap { names[$0] }
         withdrawnAt = withdrawal?.at
         amendments = summary?.amendments ?? 0
     }
 
-    /// The line of one report from its whole document (`report show`).
-    init(_ document: Document, names: [NodeID: String], summary: ReportEvents.Summary?) {
-        self.init(ProjectedEntity(entity: document.entity, causalLength: document.causalLength,
-                                  values: Self.fields.map { document.value($0) }),
-                  owner: EntityID.owner(document.entity), names: names, summary: summary)
+    /// The line of one report from its whole document (`report show`), by the index's function.
+    init(_ document: Document, names: [NodeID: String], summary: ReportEvents.Summary?, now: UInt64) {
+        let row = ReportIndexRow(document)
+        let line = ReportIndex.Line(entity: row.entity, causalLength: row.causalLength, ref: row.ref, receivedAt: row.receivedAt,
+                                    category: row.category, involvesChild: row.involvesChild, ageUndetermined: row.ageUndetermined,
+                                    urgentMedicalNeeds: row.urgentMedicalNeeds, assaultLastDay: row.assaultLastDay)
+        self.init(line, owner: EntityID.owner(document.entity), names: names, summary: summary,
+                  window: ReportUrgency.windowStart(now: now))
     }
 
     /// `--json`: an array of objects, newest first.
     ///
     ///     [{"ref":"MINUSCA-7Q4K-2M","entity":"…","node":"field-1","nodeId":"…",
-    ///       "receivedAt":"2025-11-23T12:13:20Z","category":1,"involvesChild":true,
+    ///       "receivedAt":"2025-11-23T12:13:20Z","category":1,"involvesChild":false,
+    ///       "ageUndetermined":true,"child":"maybe","urgency":"high",
+    ///       "urgencyReasons":["age undetermined: possible child"],
     ///       "status":"withdrawn","withdrawnBy":"field-1","withdrawnByNodeId":"…",
     ///       "withdrawnAt":"2025-11-24T08:00:00Z","amendments":2}]
     ///
@@ -108,6 +124,10 @@ public struct ReportListing: HubListing {
             "receivedAt": listing.receivedAt.map { .string(TimeText.rfc3339(milliseconds: $0)) } ?? .null,
             "category": listing.category.map { .int($0) } ?? .null,
             "involvesChild": listing.involvesChild.map { .bool($0) } ?? .null,
+            "ageUndetermined": listing.ageUndetermined.map { .bool($0) } ?? .null,
+            "child": listing.child.map { .string($0.rawValue) } ?? .null,
+            "urgency": .string(listing.urgency.level.rawValue),
+            "urgencyReasons": .array(listing.urgency.reasons.map { .string($0) }),
             "status": .string(listing.status.rawValue),
             "withdrawnBy": listing.withdrawnByName.map { .string($0) } ?? .null,
             "withdrawnByNodeId": listing.withdrawnBy.map { .string($0.hex) } ?? .null,
@@ -119,14 +139,15 @@ public struct ReportListing: HubListing {
     /// The text table.
     public static func text(_ listings: [ReportListing]) -> String {
         guard !listings.isEmpty else { return "No reports received yet.\n" }
-        var table = TextTable(["REFERENCE", "FROM NODE", "RECEIVED", "CATEGORY", "CHILD", "STATUS", "AMENDED"])
+        var table = TextTable(["REFERENCE", "FROM NODE", "RECEIVED", "CATEGORY", "CHILD", "URGENCY", "STATUS", "AMENDED"])
         for listing in listings {
             table.append([
                 listing.reference ?? "(no reference yet)",
                 listing.originName ?? listing.originNode.map { String($0.hex.prefix(8)) } ?? "-",
                 listing.receivedAt.map { TimeText.rfc3339(milliseconds: $0) } ?? "-",
                 listing.category.map(String.init) ?? "-",
-                listing.involvesChild.map { $0 ? "yes" : "no" } ?? "-",
+                listing.child?.rawValue ?? "-",
+                listing.urgency.level.rawValue,
                 listing.statusText,
                 listing.amendments == 0 ? "-" : "\(listing.amendments)x",
             ])

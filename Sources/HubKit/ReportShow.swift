@@ -48,7 +48,7 @@ struct ReportShow {
             let before = event.kind == .set ? prior : prior.reduce(into: [Value]()) { if !$0.contains($1) { $0.append($1) } }
             return Change(event: event, value: value, before: before)
         }
-        return ReportShow(line: ReportListing(document, names: names, summary: summary), document: document,
+        return ReportShow(line: ReportListing(document, names: names, summary: summary, now: store.options.wallClock()), document: document,
                           changes: changes, names: names)
     }
 
@@ -123,7 +123,10 @@ struct ReportShow {
         var out = "Report \(line.reference ?? "(no reference yet)")\n"
         out += "  entity:      \(line.entity)\n"
         out += "  from node:   \(line.originName ?? "(not enrolled here)")\(line.originNode.map { " (\($0.hex))" } ?? "")\n"
-        out += "  received:    \(line.receivedAt.map { TimeText.rfc3339(milliseconds: $0) } ?? "not yet")\n"
+        out += "  recorded:    \(document.string("receivedAt") ?? "-") (the laptop's clock)\n"
+        out += "  received:    \(line.receivedAt.map { TimeText.rfc3339(milliseconds: $0) } ?? "not yet") (the hub's clock)\n"
+        out += "  child:       \(line.child?.rawValue ?? "-")\n"
+        out += "  urgency:     \(line.urgency.level.rawValue)\(line.urgency.reasons.isEmpty ? "" : " (\(line.urgency.reasons.joined(separator: "; ")))")\n"
         out += "  status:      \(line.statusText)\(line.status == .withdrawn ? " (its content is kept below)" : "")\n"
         out += "  amendments:  \(line.amendments)\n\nCurrent fields:\n"
         for (field, state) in document.fields.sorted(by: { $0.key < $1.key }) {
@@ -184,7 +187,10 @@ extension HubCLI {
     /// `missionhub report show REF [--json]`.
     static func showReport(_ context: CommandContext) throws -> String {
         let reference = context.command.positional("report") ?? ""
-        let shown = try ReportShow.load(store: try context.openStore(), reference: reference)
+        let store = try context.openStore()
+        let shown = try ReportShow.load(store: store, reference: reference)
+        // Every opening is on record before anything of it is shown (AuditLog rule 3).
+        try audit(context, store, .reportShow, ["report": shown.line.entity, "ref": shown.line.reference ?? "-"])
         if context.command.flag("json") { return JSON.encode(shown.json, pretty: true) + "\n" }
         return shown.text
     }

@@ -21,3 +21,25 @@ public enum TimeText {
         return overflow ? nil : product
     }
 }
+
+extension TimeText {
+    /// `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDTHH:MM:SSZ` as ms since the Unix epoch; nil
+    /// for anything else (what the hub prints is what it reads back).
+    public static func milliseconds(_ text: String) -> UInt64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10 || bytes.count == 20,
+              case .parsed(let date) = CalendarDate.parse(String(decoding: bytes.prefix(10), as: UTF8.self)),
+              let epoch = CalendarDate(year: 1970, month: 1, day: 1), date >= epoch else { return nil }
+        var seconds = (date.dayNumber - epoch.dayNumber) * 86_400
+        if bytes.count == 20 {
+            guard bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                  bytes[19] == UInt8(ascii: "Z"),
+                  let hour = Int(String(decoding: bytes[11..<13], as: UTF8.self)), (0...23).contains(hour),
+                  let minute = Int(String(decoding: bytes[14..<16], as: UTF8.self)), (0...59).contains(minute),
+                  let second = Int(String(decoding: bytes[17..<19], as: UTF8.self)), (0...59).contains(second)
+            else { return nil }
+            seconds += hour * 3600 + minute * 60 + second
+        }
+        return UInt64(seconds) * 1000
+    }
+}

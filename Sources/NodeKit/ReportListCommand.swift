@@ -1,3 +1,4 @@
+import FieldModel
 import Toolkit
 import JSON
 
@@ -30,11 +31,10 @@ enum ReportListCommand {
         context.output.write(table.rendered())
     }
 
-    /// `yes` (a victim under 18), `maybe` (an age is unknown or no victim recorded), `no`.
+    /// `yes` (a victim under 18), `maybe` (an age is unknown or no victim recorded), `no`: the
+    /// rule the hub applies too (`ChildInvolvement`).
     static func childFlag(_ report: StoredReport) -> String {
-        if report.involvesChild == true { return "yes" }
-        if report.ageUndetermined == true { return "maybe" }
-        return report.involvesChild == nil ? "-" : "no"
+        ChildInvolvement(involvesChild: report.involvesChild, ageUndetermined: report.ageUndetermined)?.rawValue ?? "-"
     }
 }
 

@@ -210,16 +210,18 @@ import Toolkit
         let expected: JSONValue = [
             ["ref": "MINUSCA-BBBB-2M", "entity": .string(newer.entity), "node": nil, "nodeId": .string(unknown.id.hex),
              "receivedAt": .string(TimeText.rfc3339(milliseconds: clock.now)), "category": 1, "involvesChild": false,
+             "ageUndetermined": nil, "child": "no", "urgency": "normal", "urgencyReasons": [],
              "status": "received", "withdrawnBy": nil, "withdrawnByNodeId": nil, "withdrawnAt": nil, "amendments": 0],
             ["ref": "MINUSCA-AAAA-2M", "entity": .string(older.entity), "node": "field-1", "nodeId": .string(node.id.hex),
              "receivedAt": .string(TimeText.rfc3339(milliseconds: clock.now - 60_000)), "category": 1, "involvesChild": true,
+             "ageUndetermined": nil, "child": "yes", "urgency": "high", "urgencyReasons": ["child involved"],
              "status": "received", "withdrawnBy": nil, "withdrawnByNodeId": nil, "withdrawnAt": nil, "amendments": 0],
         ]
         #expect(try JSON.parse(listed.output) == expected)
         let text = await runHub(["report", "list", "--data-dir", dir])
         let lines = text.output.split(separator: "\n")
         #expect(lines.count == 3)
-        #expect(lines[1].hasPrefix("MINUSCA-BBBB-2M") && lines[1].hasSuffix("no     received  -"))
-        #expect(lines[2].contains("field-1") && lines[2].hasSuffix("yes    received  -"))
+        #expect(lines[1].hasPrefix("MINUSCA-BBBB-2M") && lines[1].hasSuffix("no     normal   received  -"))
+        #expect(lines[2].contains("field-1") && lines[2].hasSuffix("yes    high     received  -"))
     }
 }
