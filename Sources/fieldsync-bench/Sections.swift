@@ -74,7 +74,7 @@ enum Sections {
         let floor = try CommitBench.floor(samples: samples, reports: options.quick ? 50 : 200, runs: options.repetitions)
         if let undelayed {
             let perSync = undelayed.hubCPUSeconds / Double(undelayed.syncs)
-            Bench.row("what a real push pays: hub CPU per sync round vs merging its report alone (1 tx)", Bench.duration(perSync),
+            Bench.row("what a real push pays: hub CPU per sync round vs CPU merging its report (1 tx)", Bench.duration(perSync),
                       Bench.duration(floor.mergeSeconds), perSync / floor.mergeSeconds)
             Bench.row("  of which the 2 signature checks (push, pull)", Bench.duration(2 * floor.signatureSeconds), "-", nil)
             Bench.row("  the rest: HTTP, decode, counters, stamp, ack, pull", Bench.duration(max(0, perSync - floor.mergeSeconds - 2 * floor.signatureSeconds)),
