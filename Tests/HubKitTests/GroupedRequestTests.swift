@@ -123,3 +123,24 @@ import Toolkit
         }
     }
 }
+
+/// The keys cached for checking signatures off the writer (`NodeKeys`) never let a revoked
+/// node in: a revocation made behind the cache's back (as `missionhub node revoke` does, from
+/// another process) is answered `revoked`, with a good signature or a bad one.
+@Suite struct NodeKeysTests {
+    @Test func aRevocationMadeAfterTheKeyWasCachedIsRefusedWithRevoked() async throws {
+        try await TestHub.with { hub in
+            let node = try TestNode(), other = try TestNode()
+            try #require(try await hub.enroll(node, name: "field-1").status == 200)
+            #expect(try await node.pull(hub, cursor: 0).status == 200)  // the key is cached now
+            try await hub.store.async { store in try NodeRegistry(store: store).revoke(name: "field-1", now: hub.clock.now) }
+            let signed = try await node.pull(hub, cursor: 0)
+            #expect(signed.errorCode == "revoked", "\(signed.status) \(signed.errorCode ?? "-")")
+            let body = PullRequest(cursor: 0, maxBytes: 1 << 20).encode()
+            let forged = try await hub.request("POST", "/v1/pull", headers: node.signedHeaders("POST", "/v1/pull", body: body, signer: other.key), body: body)
+            #expect(forged.errorCode == "revoked")
+            let row = try await hub.store.async { try NodeRegistry(store: $0).nodes() }.first
+            #expect(row?.lastError == "revoked")
+        }
+    }
+}
