@@ -133,7 +133,7 @@ import Toolkit
             let node = try TestNode(), other = try TestNode()
             try #require(try await hub.enroll(node, name: "field-1").status == 200)
             #expect(try await node.pull(hub, cursor: 0).status == 200)  // the key is cached now
-            try await hub.store.async { store in try NodeRegistry(store: store).revoke(name: "field-1", now: hub.clock.now) }
+            _ = try await hub.store.async { store in try NodeRegistry(store: store).revoke(name: "field-1", now: hub.clock.now) }
             let signed = try await node.pull(hub, cursor: 0)
             #expect(signed.errorCode == "revoked", "\(signed.status) \(signed.errorCode ?? "-")")
             let body = PullRequest(cursor: 0, maxBytes: 1 << 20).encode()
