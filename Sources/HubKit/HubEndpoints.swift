@@ -7,8 +7,10 @@ import Toolkit
 /// The hub's `/v1/` endpoints (spec §10): health, enroll, push, pull.
 ///
 /// Handlers never block Swift's cooperative threads: every store call goes through
-/// `Store.async`. Refusals are thrown as `HubWireError`; `HubProtocolMiddleware` turns
-/// everything else into a bare 500 and adds the headers every response carries.
+/// `Store.grouped` (what a request commits: its counter and its push, sharing a COMMIT with the
+/// other requests waiting, issue 15), `Store.async` or a reader. Refusals are thrown as
+/// `HubWireError`; `HubProtocolMiddleware` turns everything else into a bare 500 and adds the
+/// headers every response carries.
 public struct HubEndpoints: Sendable {
     /// What the hub tells an enrolling node about itself.
     struct Identity: Sendable {
