@@ -29,10 +29,12 @@ RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path $(SCRATCH)
 DEB_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config
 # Used by tests when present (skipped with a recorded reason otherwise).
 DEB_TEST_PACKAGES := systemd nginx-light openssl gzip curl sqlite3
+# The bench's commit section runs the hub under strace to delay its fsyncs (a slow disk).
+DEB_BENCH_PACKAGES := strace
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release test demo bench install clean
+.PHONY: all deps test-deps bench-deps build release test demo bench install clean
 
 all: build
 
@@ -53,6 +55,14 @@ test-deps: deps
 	    || echo "warning: could not install$$missing; the tests that need them will be skipped"; \
 	fi
 
+bench-deps: deps
+	@missing=""; \
+	for p in $(DEB_BENCH_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the bench:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
 build: deps
 	$(SWIFT) build
 
@@ -70,7 +80,8 @@ test: test-deps
 demo: build
 	@sh Deploy/demo.sh "$$($(SWIFT) build --show-bin-path)"
 
-bench: deps
+bench: bench-deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product missionhub
 	$(SWIFT) build $(RELEASE_FLAGS) --product fieldsync-bench
 	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/fieldsync-bench"
 

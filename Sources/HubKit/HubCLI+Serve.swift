@@ -11,8 +11,14 @@ extension HubCLI {
         let gate = LogLevelGate(settings.logLevel)
         let log = gate.logger(writingTo: context.console.error)
         let directory = context.dataDirectory(configured: settings.dataDirectory)
-        let options = HubStore.options(maxDriftSeconds: settings.maxDriftSeconds, maxQuarantinedPerNode: settings.maxQuarantinedPerNode,
-                                       wallClock: context.clock)
+        var configured = HubStore.options(maxDriftSeconds: settings.maxDriftSeconds, maxQuarantinedPerNode: settings.maxQuarantinedPerNode,
+                                          wallClock: context.clock)
+        // Hidden, for the benchmark's baseline: `1` gives every request a commit of its own
+        // (the behaviour before group commit, issue 15).
+        if let text = context.environment[HubStore.maxCommitGroupVariable], let size = Int(text), size >= 1 {
+            configured.maxGroupSize = size
+        }
+        let options = configured
         let now = context.clock()
         let (store, lock, note) = try await offload { () throws(HubError) in
             try HubStore.openForServing(dataDirectory: directory, options: options, now: now)

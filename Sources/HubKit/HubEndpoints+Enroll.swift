@@ -25,6 +25,7 @@ extension HubEndpoints {
         let (name, repeated) = try await store.async { store in
             try NodeRegistry(store: store).redeem(tokenHash: tokenHash, nodeID: nodeID, publicKey: publicKey, now: now)
         }
+        keys.forget(nodeID)  // NodeKeys rule 3: read again from the registry on its next request
         log.notice("node enrolled", ["request_id": context.requestID, "node": nodeID.hex, "name": name,
                                      "repeated": String(repeated)])
         let answer: JSONValue = [

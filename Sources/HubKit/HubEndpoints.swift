@@ -7,8 +7,10 @@ import Toolkit
 /// The hub's `/v1/` endpoints (spec §10): health, enroll, push, pull.
 ///
 /// Handlers never block Swift's cooperative threads: every store call goes through
-/// `Store.async`. Refusals are thrown as `HubWireError`; `HubProtocolMiddleware` turns
-/// everything else into a bare 500 and adds the headers every response carries.
+/// `Store.grouped` (what a request commits: its counter and its push, sharing a COMMIT with the
+/// other requests waiting, issue 15), `Store.async` or a reader. Refusals are thrown as
+/// `HubWireError`; `HubProtocolMiddleware` turns everything else into a bare 500 and adds the
+/// headers every response carries.
 public struct HubEndpoints: Sendable {
     /// What the hub tells an enrolling node about itself.
     struct Identity: Sendable {
@@ -24,10 +26,16 @@ public struct HubEndpoints: Sendable {
     let identity: Identity
     let maxBodyBytes: Int
     /// Pushes inflate and decode their bodies (up to `max_body_bytes` each, and the ops they
-    /// hold) only a few at a time: the store applies them one by one anyway, so this costs no
-    /// throughput and bounds what enrolled laptops can make the hub hold at once (issue 14).
+    /// hold) only a few at a time, which bounds what enrolled laptops can make the hub hold at
+    /// once (issue 14).
     let pushGate: AsyncGate
     static let concurrentPushes = 4
+    /// Decoded pushes waiting for their commit group and being applied, weighed by the encoded
+    /// size of their ops: at most `concurrentPushes × max_body_bytes` in all, so that many small
+    /// pushes share a commit (issue 15) while big ones still pass a few at a time.
+    let applyGate: AsyncGate
+    /// Enrolled nodes' keys, for checking signatures off the writer (`RequestAuthenticator`).
+    let keys = NodeKeys()
     let maxPullBytes: Int
     let log: Logger
     let clock: @Sendable () -> UInt64
@@ -61,6 +69,7 @@ public struct HubEndpoints: Sendable {
         self.identity = Identity(hubID: hubID, mission: mission, sealingKey: key, epoch: epoch)
         self.maxBodyBytes = settings.maxBodyBytes
         self.pushGate = AsyncGate(limit: Self.concurrentPushes)
+        self.applyGate = AsyncGate(limit: Self.concurrentPushes * settings.maxBodyBytes)
         self.maxPullBytes = settings.maxPullBytes
         self.log = log
         self.clock = clock
@@ -73,13 +82,18 @@ public struct HubEndpoints: Sendable {
         router.get("/health") { _, _ in health() }
         router.post("/enroll") { request, context in try await enroll(request, context) }
         router.post("/push") { request, context in
-            try await signed(request, context) { try await push($0, node: $1, context: $2) }
+            try await signed(request, context) { try await push($0, $1, context: context) }
         }
         router.post("/pull") { request, context in
-            try await signed(request, context) { try await pull($0, node: $1, context: $2) }
+            try await signed(request, context) { request, signed in
+                let node = try await authenticator.accept(signed)
+                return (node, await Self.outcome { try await pull(request, node: node, context: context) })
+            }
         }
         return router
     }
+
+    var authenticator: RequestAuthenticator { RequestAuthenticator(store: store, keys: keys, clock: clock) }
 
     /// `200 {"status":"ok","protocol":1,"hubTime":<ms>}`; no authentication.
     func health() -> HTTPResponse {
@@ -87,14 +101,17 @@ public struct HubEndpoints: Sendable {
         return Self.json(body)
     }
 
-    /// Authenticates, runs `handler`, and records the outcome on the node's row (`last_error`:
-    /// the wire code of a refusal, cleared by a success).
+    /// Verifies the signature, runs `handler` — which accepts the request (its counter) in the
+    /// grouped transaction of whatever it changes, and answers the node it accepted with what
+    /// came of the request — and records the outcome on the node's row (`last_error`: the wire
+    /// code of a refusal, cleared by a success). An error `handler` throws is a refusal before
+    /// the request was accepted (nothing stored, not even the counter).
     private func signed(_ request: HTTPRequest, _ context: RequestContext,
-                        _ handler: @Sendable (HTTPRequest, EnrolledNode, RequestContext) async throws -> HTTPResponse)
+                        _ handler: @Sendable (HTTPRequest, SignedRequest) async throws -> (EnrolledNode, Result<HTTPResponse, any Error>))
         async throws -> HTTPResponse {
-        let node: EnrolledNode
+        let node: EnrolledNode, outcome: Result<HTTPResponse, any Error>
         do {
-            node = try await RequestAuthenticator(store: store, clock: clock).authenticate(request)
+            (node, outcome) = try await handler(request, try await authenticator.verify(request))
         } catch let error as HubWireError {
             // An admin must see a revoked or unknown laptop still knocking. The node id is only
             // what the request claims (the request was not authenticated); a revoked node's
@@ -105,19 +122,30 @@ public struct HubEndpoints: Sendable {
                                                                   "claimed_node": claimed?.hex ?? "-"])
             throw error
         }
-        do {
-            let response = try await handler(request, node, context)
+        switch outcome {
+        case .success(let response):
             if node.lastError != nil { try await record(node.nodeID, nil) }
             return response
-        } catch let error as HubWireError {
+        case .failure(let error as HubWireError):
             try await record(node.nodeID, error.wire.code.rawValue)
             log.info("request refused", ["request_id": context.requestID, "node": node.nodeID.hex, "code": error.wire.code.rawValue])
+            throw error
+        case .failure(let error):
             throw error
         }
     }
 
+    /// What `body` answered or threw.
+    static func outcome(_ body: () async throws -> HTTPResponse) async -> Result<HTTPResponse, any Error> {
+        do {
+            return .success(try await body())
+        } catch {
+            return .failure(error)
+        }
+    }
+
     private func record(_ id: NodeID, _ code: String?) async throws {
-        try await store.async { store in try NodeRegistry(store: store).recordOutcome(nodeID: id, errorCode: code) }
+        try await store.grouped { transaction in try NodeRegistry.recordOutcome(nodeID: id, errorCode: code, in: transaction) }
     }
 
     /// A `200` with a binary body.

@@ -12,7 +12,7 @@ import SyncProtocol
 /// 1. `hub.sqlite` keeps its epoch in metadata (`HubStore.epochKey`); the registry (which no
 ///    restore touches) keeps the epoch it last saw, the hub's identity, every writer id the
 ///    store has used, and marks of how far the store had come (`RegistrySchema` invariant 3).
-///    The marks are refreshed on every authenticated request (`NodeRegistry.authenticate`).
+///    The marks are refreshed on every authenticated request (`NodeRegistry.accept`, in the request's grouped transaction).
 /// 2. At start (`missionhub serve`), a store whose epoch differs from the registry's, or that
 ///    is behind the marks, was replaced or rolled back by hand (a file copied back, a disk
 ///    snapshot): the hub starts a new epoch by itself rather than serve stale cursors. So the

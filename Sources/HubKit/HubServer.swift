@@ -95,7 +95,9 @@ public struct HubServer: Sendable {
             throw HubError(.internal, "the hub stopped: \(error.message)",
                            hint: "under systemd it is restarted (Restart=on-failure); the log says more (journalctl -u missionhub)")
         }
-        log.notice("hub stopped", ["address": address])
+        let commits = store.groupCommitStatistics
+        log.notice("hub stopped", ["address": address, "commits": String(commits.commits), "committed_requests": String(commits.calls),
+                                   "largest_group": String(commits.largestGroup)])
     }
 
     /// What runs while the hub serves, in start order (a group stops them in reverse): the

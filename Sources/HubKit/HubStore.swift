@@ -19,6 +19,9 @@ public enum HubStore {
     /// Set (to the epoch it was taken from) in a file written by `missionhub backup`: such a
     /// file is never served as it is; `missionhub restore` makes it a store again.
     public static let backupOfKey = "backup_of"
+    /// The environment variable that bounds `serve`'s commit groups (`StoreOptions.maxGroupSize`);
+    /// not a setting: the benchmark sets it to 1 for its baseline.
+    public static let maxCommitGroupVariable = "MISSIONHUB_MAX_COMMIT_GROUP"
 
     /// The data directory by the shared rules (`--data-dir`, `$MISSIONHUB_DATA_DIR`,
     /// `$STATE_DIRECTORY`, XDG, `~/.local/share/fieldsync/hub`).

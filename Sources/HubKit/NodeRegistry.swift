@@ -188,33 +188,46 @@ public struct NodeRegistry: Sendable {
                        [.blob(nodeID.bytes), .text(name), .blob(publicKey), now.databaseValue])
     }
 
-    /// Authenticates a signed request (spec §10.2, steps 2–4) and, when it passes, stores the
-    /// new counter and the contact time before returning — so a replay of the same request is
-    /// refused even if the hub crashes while acting on it. A refused request changes nothing.
-    func authenticate(nodeID: NodeID, counter: UInt64, protocolVersion: Int, now: UInt64, backlog: UInt64? = nil,
-                      verify: (Ed25519.PublicKey) -> Bool) throws -> EnrolledNode {
+    /// A node's device key and whether it is revoked, as committed: what `RequestAuthenticator`
+    /// checks a signature with, off the writer. Nil for an id never enrolled (or a key that is
+    /// not a valid Ed25519 key, which no enrollment stores).
+    func credentials(_ nodeID: NodeID) throws -> NodeKeys.Entry? {
         try store.local { db in
-            try db.inTransaction(.immediate) {
-                guard let node = try node(db, nodeID),
-                      let raw = try db.queryFirst("SELECT public_key FROM registry.hub_nodes WHERE node_id = ?", [.blob(nodeID.bytes)], { $0.blob(0) }) ?? nil
-                else { throw HubWireError(.unauthenticated) }
-                guard !node.isRevoked else { throw HubWireError(.revoked) }
-                guard let key = try? Ed25519.PublicKey(rawRepresentation: raw), verify(key) else {
-                    throw HubWireError(.unauthenticated)
-                }
-                guard counter > node.lastCounter else { throw HubWireError(.staleCounter, lastCounter: node.lastCounter) }
-                try db.execute("UPDATE registry.hub_nodes SET last_counter = ?, last_contact = ?, last_protocol = ?, last_backlog = coalesce(?, last_backlog) WHERE node_id = ?",
-                               [counter.databaseValue, now.databaseValue, .integer(Int64(protocolVersion)),
-                                backlog.map { $0.databaseValue } ?? .null, .blob(nodeID.bytes)])
-                try db.execute(HubEpoch.refreshMarks, [.blob(store.nodeID.bytes)])
-                return try self.node(db, nodeID) ?? node
-            }
+            guard let row = try db.queryFirst("SELECT public_key, revoked_at FROM registry.hub_nodes WHERE node_id = ?",
+                                              [.blob(nodeID.bytes)], { ($0.blob(0), $0.unsigned(1)) }),
+                  let raw = row.0, let key = try? Ed25519.PublicKey(rawRepresentation: raw) else { return nil }
+            return NodeKeys.Entry(key: key, revoked: row.1 != nil)
         }
     }
 
-    /// Records how an authenticated request ended: a wire error code, or nil for success.
-    func recordOutcome(nodeID: NodeID, errorCode: String?) throws {
-        try store.local { db in
+    /// Accepts a request whose signature verified with `signed.key` (spec §10.2, steps 2 and 4,
+    /// re-checked on the writer): the node still holds that key and is not revoked, and the
+    /// counter is above the last one accepted. Then stores the new counter, the contact time
+    /// and the epoch marks (`HubEpoch` rule 1) in `transaction` — a grouped transaction whose
+    /// commit also holds what the request changes, so a replay of a request whose effect or
+    /// answer exists is refused even if the hub crashes right after. A refusal is thrown and
+    /// the caller's savepoint stores nothing.
+    func accept(_ signed: SignedRequest, in transaction: StoreTransaction) throws -> EnrolledNode {
+        let id = signed.nodeID
+        return try transaction.local { db in
+            guard let node = try node(db, id),
+                  let raw = try db.queryFirst("SELECT public_key FROM registry.hub_nodes WHERE node_id = ?", [.blob(id.bytes)], { $0.blob(0) }) ?? nil,
+                  raw == signed.key.rawRepresentation
+            else { throw HubWireError(.unauthenticated) }
+            guard !node.isRevoked else { throw HubWireError(.revoked) }
+            guard signed.counter > node.lastCounter else { throw HubWireError(.staleCounter, lastCounter: node.lastCounter) }
+            try db.execute("UPDATE registry.hub_nodes SET last_counter = ?, last_contact = ?, last_protocol = ?, last_backlog = coalesce(?, last_backlog) WHERE node_id = ?",
+                           [signed.counter.databaseValue, signed.now.databaseValue, .integer(Int64(signed.protocolVersion)),
+                            signed.backlog.map { $0.databaseValue } ?? .null, .blob(id.bytes)])
+            try db.execute(HubEpoch.refreshMarks, [.blob(store.nodeID.bytes)])
+            return try self.node(db, id) ?? node
+        }
+    }
+
+    /// Records the outcome of a node's request (`last_error`): the wire error code, or nil for
+    /// success; in the caller's (grouped) transaction.
+    static func recordOutcome(nodeID: NodeID, errorCode: String?, in transaction: StoreTransaction) throws {
+        try transaction.local { db in
             try db.execute("UPDATE registry.hub_nodes SET last_error = ? WHERE node_id = ?",
                            [errorCode.map { .text($0) } ?? .null, .blob(nodeID.bytes)])
         }

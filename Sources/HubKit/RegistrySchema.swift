@@ -11,8 +11,9 @@ import SyncEngine
 ///
 /// Invariants:
 /// 1. `hub_nodes` has one row per node id ever enrolled. `name` is unique; `public_key` is the
-///    raw 32-byte Ed25519 key of the device. `last_counter` (u64 stored as its 64-bit pattern)
-///    only grows, and is written before the hub acts on a request body (spec §10.2).
+///    raw 32-byte Ed25519 key of the device, never changed for a node id (`NodeKeys` caches it). `last_counter` (u64 stored as its 64-bit pattern)
+///    only grows, and is written in the transaction of what the request changes, ahead of it, and
+///    committed before the request is answered (spec §10.2, `NodeRegistry.accept`).
 ///    `revoked_at` set: every signed request from the node is refused with `revoked`, for ever
 ///    (a revoked node id never enrolls again).
 /// 2. `hub_tokens` holds SHA-256 of each enrollment token, never the token. A token is usable

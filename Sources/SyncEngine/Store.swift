@@ -52,8 +52,12 @@ public struct StoreOptions: Sendable {
     /// At most this many ops of one origin wait in quarantine; a batch that would hold more is
     /// refused whole (`StoreError.Code.quarantineFull`), so a wrong clock cannot fill the disk.
     public var maxQuarantinedPerOrigin: Int
+    /// At most this many callers of `Store.grouped` share one commit (Store+GroupCommit.swift);
+    /// 1 gives every caller a commit of its own (the behaviour before group commit).
+    public var maxGroupSize: Int = StoreOptions.defaultMaxGroupSize
 
     public static let defaultMaxQuarantinedPerOrigin = 10_000
+    public static let defaultMaxGroupSize = 64
 
     public init(synchronous: Synchronous = .full,
                 maxDriftMilliseconds: UInt64 = HybridClock.defaultMaxDriftMilliseconds,
@@ -89,10 +93,12 @@ public final class Store: @unchecked Sendable {
     let queue: DatabaseQueue
     /// Read connections beside the writer (Store+Readers.swift).
     let readers: ReaderPool
-    /// Where `async` runs its blocking calls: one serial queue per store (work is serialized at
-    /// the database anyway), never Swift's cooperative pool nor Dispatch's global pool, whose
-    /// threads stall when many of them block.
-    private let callQueue = DispatchQueue(label: "fieldsync.store.calls")
+    /// The callers of `grouped` waiting for the next group (Store+GroupCommit.swift).
+    let committer: GroupCommitter
+    /// Where `async` and the commit groups run their blocking calls: one serial queue per store
+    /// (work is serialized at the database anyway), never Swift's cooperative pool nor
+    /// Dispatch's global pool, whose threads stall when many of them block.
+    let callQueue = DispatchQueue(label: "fieldsync.store.calls")
 
     public static func systemMilliseconds() -> UInt64 {
         UInt64(max(0, (Date().timeIntervalSince1970 * 1000).rounded(.down)))
@@ -105,6 +111,7 @@ public final class Store: @unchecked Sendable {
         self.options = options
         self.queue = queue
         self.readers = ReaderPool(path: path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+        self.committer = GroupCommitter(maxGroupSize: options.maxGroupSize)
     }
 
     private static func databaseOptions(_ options: StoreOptions, create: Bool) -> DatabaseOptions {

@@ -16,7 +16,10 @@ import SyncProtocol
 ///    changes only through `apply` and `write`, so that every change is an op.
 /// 3. Merge observers (`MergeObserver`) run inside this transaction for every op `apply`
 ///    merges.
-/// 4. The object is valid only inside `Store.transaction`'s body.
+/// 4. The object is valid only inside the body it was given to (`Store.transaction`,
+///    `Store.grouped`).
+/// 5. `savepoint` nests: what its body did is rolled back alone when it throws, and the rest of
+///    the transaction goes on (the hub keeps a request's counter when its push fails).
 public final class StoreTransaction {
     let store: Store
     let db: Database
@@ -44,6 +47,13 @@ public final class StoreTransaction {
     /// The caller's own, non-replicated tables (rule 2).
     public func local<T>(_ body: (Database) throws -> T) throws -> T {
         try db.withWritesRefused(to: Schema.engineTables, { try body(db) })
+    }
+
+    /// Runs `body` in a savepoint of this transaction: if it throws, only what it did is rolled
+    /// back and the error is rethrown; the caller may catch it and go on (rule 5).
+    @discardableResult
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try db.inSavepoint(body)
     }
 
     // MARK: Reads (see every earlier step of this transaction)

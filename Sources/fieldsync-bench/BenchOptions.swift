@@ -1,11 +1,11 @@
 /// The command line of `fieldsync-bench`.
 struct BenchOptions {
     enum Section: String, CaseIterable {
-        case merge, write, wire, e2e, memory, quarantine, listing, linkage
+        case merge, write, wire, e2e, commit, memory, quarantine, listing, linkage
     }
 
     static let usage = """
-        usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,memory,quarantine,listing,linkage] [--nodes N] [--reports-per-node M]
+        usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,commit,memory,quarantine,listing,linkage] [--nodes N] [--reports-per-node M]
                                [--runs R] [--samples DIR] [--baseline-hub PATH]
         """
 
@@ -22,7 +22,7 @@ struct BenchOptions {
 
     func runs(_ section: Section) -> Bool { sections.contains(section) }
 
-    /// Simulated field nodes in the e2e section (default 100, quick 10).
+    /// Simulated field nodes in the e2e section (default 100, quick 10; the commit section: 128, quick 32).
     var nodeCount: Int { nodes ?? (quick ? 10 : 100) }
     /// Reports each simulated node records (default 20, quick 5).
     var reportsEach: Int { reportsPerNode ?? (quick ? 5 : 20) }

@@ -13,6 +13,9 @@ final class HubProcess {
     let dataDir: String
     let logPath: String
     private var server: Process?
+    /// The `missionhub serve` process: `server`, or its child when `server` is a wrapper (strace).
+    private var hubPID: pid_t = 0
+    private var wrapped = false
     private(set) var port = 0
 
     /// `binary`: another `missionhub` to run (the memory section's `--baseline-hub`).
@@ -64,16 +67,26 @@ final class HubProcess {
     }
 
     /// Starts `serve --listen 127.0.0.1:0` and waits (up to 20 s) for its "hub serving" line.
-    func start() throws {
+    /// `wrapper`: a command that runs the hub as its last arguments (`strace … --`);
+    /// `arguments`: more arguments for `serve`; `environment`: more variables for the hub.
+    func start(wrapper: [String] = [], arguments: [String] = [], environment extra: [String: String] = [:]) throws {
         guard FileManager.default.createFile(atPath: logPath, contents: nil), let log = FileHandle(forWritingAtPath: logPath) else { throw BenchError(.hub, "cannot write \(logPath)") }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--data-dir", dataDir, "serve", "--listen", "127.0.0.1:0"]
-        process.environment = environment
+        let serve = ["--data-dir", dataDir, "serve", "--listen", "127.0.0.1:0"] + arguments
+        if let tool = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = Array(wrapper.dropFirst()) + [binary] + serve
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = serve
+        }
+        process.environment = environment.merging(extra) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = log
         try process.run()
         server = process
+        wrapped = !wrapper.isEmpty
+        hubPID = process.processIdentifier
         let marker = "hub serving address=127.0.0.1:"
         for _ in 0..<400 {
             let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
@@ -81,6 +94,7 @@ final class HubProcess {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
                 if let port = Int(digits), port > 0 {
                     self.port = port
+                    if wrapped { hubPID = try Self.child(of: process.processIdentifier) }
                     return
                 }
             }
@@ -92,9 +106,32 @@ final class HubProcess {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
+    /// The one child process of `pid` (the hub under its wrapper).
+    private static func child(of pid: pid_t) throws -> pid_t {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        guard let child = text.split(separator: " ").first.flatMap({ pid_t($0) }) else {
+            throw BenchError(.hub, "cannot find the missionhub process under its wrapper (pid \(pid)) in /proc")
+        }
+        return child
+    }
+
+    /// CPU time the hub has used so far (user + system, `/proc/PID/stat`), in seconds.
+    func cpuSeconds() throws -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(hubPID)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else {
+            throw BenchError(.hub, "cannot read /proc/\(hubPID)/stat (is the hub still running?)")
+        }
+        // Fields after the command name: state is field 3; utime and stime are 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw BenchError(.hub, "unexpected /proc/\(hubPID)/stat")
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// The server's peak resident set (`VmHWM`), in KiB.
     func peakMemoryKiB() throws -> Int {
-        guard let pid = server?.processIdentifier,
+        guard server != nil, case let pid = hubPID,
               let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
               let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else {
@@ -108,7 +145,8 @@ final class HubProcess {
     func stop() -> Int32 {
         guard let process = server else { return 0 }
         server = nil
-        kill(process.processIdentifier, SIGTERM)
+        // Under a wrapper the hub gets the signal; the wrapper ends with it.
+        kill(hubPID, SIGTERM)
         for _ in 0..<200 where process.isRunning { usleep(50_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()

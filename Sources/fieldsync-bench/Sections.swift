@@ -51,6 +51,38 @@ enum Sections {
         if r.hubExit != 0 { print("note: missionhub exited with status \(r.hubExit) after SIGTERM") }
     }
 
+    /// Issue 15: group commit with a slow disk (`CommitBench`), and what a real push pays.
+    static func commit(_ samples: Samples, _ options: BenchOptions) async throws {
+        let nodes = options.nodes ?? (options.quick ? 32 : 128)
+        Bench.header("commit: \(nodes) nodes syncing one new report each, all at once, with missionhub serve under strace delaying each "
+            + "fsync; baseline: the same hub with one commit per request (MISSIONHUB_MAX_COMMIT_GROUP=1)")
+        func number(_ value: Double) -> String { String(format: "%.2f", value) }
+        var undelayed: CommitBench.Figure?
+        for delay in [0, 2000, 5000] {
+            let base = try await CommitBench.run(samples: samples, nodes: nodes, delayMicroseconds: delay, grouped: false)
+            let group = try await CommitBench.run(samples: samples, nodes: nodes, delayMicroseconds: delay, grouped: true)
+            if delay == 0 { undelayed = group }
+            let label = delay == 0 ? "fsync not delayed" : "fsync + \(delay / 1000) ms"
+            Bench.row("one-report syncs/s at the hub, \(label)", Bench.rate(group.syncs, group.seconds), Bench.rate(base.syncs, base.seconds),
+                      group.seconds / base.seconds)
+            let (groupFsyncs, baseFsyncs) = (Double(group.fsyncs) / Double(nodes), Double(base.fsyncs) / Double(nodes))
+            Bench.row("  fsyncs per sync round", number(groupFsyncs), number(baseFsyncs), baseFsyncs > 0 ? groupFsyncs / baseFsyncs : nil)
+            Bench.row("  requests per commit", number(Double(group.committedRequests) / Double(max(1, group.commits))),
+                      number(Double(base.committedRequests) / Double(max(1, base.commits))), nil)
+            Bench.row("  hub CPU per sync round", Bench.duration(group.hubCPUSeconds / Double(nodes)), Bench.duration(base.hubCPUSeconds / Double(nodes)),
+                      group.hubCPUSeconds / base.hubCPUSeconds)
+        }
+        let floor = try CommitBench.floor(samples: samples, reports: options.quick ? 50 : 200, runs: options.repetitions)
+        if let undelayed {
+            let perSync = undelayed.hubCPUSeconds / Double(undelayed.syncs)
+            Bench.row("what a real push pays: hub CPU per sync round vs CPU merging its report (1 tx)", Bench.duration(perSync),
+                      Bench.duration(floor.mergeSeconds), perSync / floor.mergeSeconds)
+            Bench.row("  of which the 2 signature checks (push, pull)", Bench.duration(2 * floor.signatureSeconds), "-", nil)
+            Bench.row("  the rest: HTTP, decode, counters, stamp, ack, pull", Bench.duration(max(0, perSync - floor.mergeSeconds - 2 * floor.signatureSeconds)),
+                      "-", nil)
+        }
+    }
+
     /// Issue 15: `report list` reads an index, not every document; the curve from 1k reports.
     static func listing(_ options: BenchOptions) throws {
         let sizes = options.quick ? [1000, 10_000] : [1000, 10_000, 100_000]

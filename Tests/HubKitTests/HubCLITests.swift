@@ -147,7 +147,7 @@ import Toolkit
                 let token = try registry.issueToken(name: name, lifetimeMilliseconds: 60_000, now: clock.now).token
                 _ = try registry.redeem(tokenHash: EnrollmentToken.hash(token), nodeID: n.id, publicKey: n.key.publicKey.rawRepresentation, now: clock.now)
             }
-            _ = try registry.authenticate(nodeID: node.id, counter: 42, protocolVersion: 1, now: clock.now + 5000) { _ in true }
+            try registry.accept(node, counter: 42, now: clock.now + 5000)
             let entity = EntityID.make(owner: node.id)
             _ = try store.apply([node.op(1, entity, .exist(causalLength: 1)), node.op(2, entity, .set(field: "x", value: .int(1), rank: 0, supersedes: [])),
                                  node.op(5, entity, .set(field: "y", value: .int(1), rank: 0, supersedes: []))])

@@ -112,7 +112,7 @@ import Testing
             let snapshot = temporaryDirectory("snapshot") + "/hub.sqlite"
             try store.backup(to: snapshot)
             _ = try store.apply(node.report(firstSeq: 1, ref: "MINUSCA-AAAA-2M").ops)
-            _ = try NodeRegistry(store: store).authenticate(nodeID: node.id, counter: 5, protocolVersion: 1, now: clock.now) { _ in true }
+            try NodeRegistry(store: store).accept(node, counter: 5, now: clock.now)
             return (try store.metadata(HubStore.epochKey) ?? "", snapshot)
         }
         // The ops person copies the old file back by hand.

@@ -168,3 +168,13 @@ final class TestNode: Sendable {
         ])
     }
 }
+
+extension NodeRegistry {
+    /// Accepts a request of `node` with `counter` as the hub does once its signature verified
+    /// (`accept` in a transaction of its own). Blocking.
+    @discardableResult
+    func accept(_ node: TestNode, counter: UInt64, now: UInt64, backlog: UInt64? = nil) throws -> EnrolledNode {
+        let signed = SignedRequest(nodeID: node.id, counter: counter, protocolVersion: 1, backlog: backlog, now: now, key: node.key.publicKey)
+        return try store.transaction { transaction in try accept(signed, in: transaction) }
+    }
+}
