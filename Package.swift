@@ -5,6 +5,7 @@
 //   C modules      CSQLite  CCurl  CCrypto  CZlib
 //   wrappers       SQLite   Curl   Crypto   Zlib      (+ Toolkit: CLI, logging, signals, sd_notify)
 //   pure           JSON  FieldModel  SyncProtocol     (no I/O)
+//                  Scrub                              (narratives scrubbed of identifiers; depends on nothing)
 //                  Collections                        (the replicated collections and fields)
 //   engine         SyncEngine                         (store + merge + sessions)
 //   transport      HTTP                               (parser state machine + socket server)
@@ -39,6 +40,9 @@ let package = Package(
         .target(name: "JSON", swiftSettings: strict),
         .target(name: "FieldModel", dependencies: ["JSON", "Crypto"], swiftSettings: strict),
         .target(name: "SyncProtocol", dependencies: ["Crypto", "Zlib"], swiftSettings: strict),
+        // Replaces identifiers in narratives by typed placeholders on the laptop, before they are
+        // stored (issue 16). Pure Swift, no model, linear in the text.
+        .target(name: "Scrub", swiftSettings: strict),
         // The registry of replicated collections: names, fields, kinds, writers, scopes
         // (sync-v1.md §19). Pure; the report's fields come from FieldModel's contract.
         .target(name: "Collections", dependencies: ["SyncProtocol", "FieldModel"], swiftSettings: strict),
@@ -56,7 +60,8 @@ let package = Package(
 
         // Node and hub logic; executables only parse arguments and call in.
         .target(name: "NodeKit",
-                dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "Collections", "JSON", "Toolkit", "Crypto"],
+                dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "Collections", "JSON", "Toolkit", "Crypto",
+                               "Scrub"],
                 swiftSettings: strict),
         .target(name: "HubKit",
                 dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "Collections", "JSON", "Toolkit", "HTTP", "Crypto", "SQLite", "Zlib"],
@@ -64,8 +69,13 @@ let package = Package(
         .executableTarget(name: "fieldnode", dependencies: ["NodeKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "missionhub", dependencies: ["HubKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "fieldsync-bench",
-                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "SyncClient", "SyncProtocol", "JSON", "Zlib"],
+                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "SyncClient", "SyncProtocol", "JSON", "Zlib",
+                                         "Scrub", "ScrubCorpus"],
                           swiftSettings: strict),
+
+        // The scrubber's labelled corpus (generator, hand-written cases, scoring): used by its tests
+        // and by the benchmark, shipped in no product.
+        .target(name: "ScrubCorpus", dependencies: ["Scrub", "Toolkit"], path: "Tests/ScrubCorpus", swiftSettings: strict),
 
         // Shared test helpers: a misbehaving network, the vector parser, linear-time checks (not shipped in any product).
         .target(name: "TestSupport", dependencies: ["SyncProtocol"], path: "Tests/TestSupport", swiftSettings: strict),
@@ -76,6 +86,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "Toolkit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "JSON", "Toolkit", "TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ScrubTests", dependencies: ["Scrub", "ScrubCorpus", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CollectionsTests", dependencies: ["Collections", "FieldModel", "SyncProtocol", "SyncEngine", "JSON"],
                     swiftSettings: strict),
         .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Toolkit"], swiftSettings: strict),
