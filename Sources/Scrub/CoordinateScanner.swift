@@ -22,12 +22,12 @@ enum CoordinateScanner {
             let b = bytes[i]
             let candidate = TextBytes.isDigit(b) || b == 0x2D || b == 0x2B || b == 0x4E || b == 0x53 || b == 0x45 || b == 0x57 || b == 0x4F
             guard candidate, TextBytes.atWordStart(bytes, i), let first = component(bytes, at: i) else { i += 1; continue }
-            let cue = Lookback.lastEnd(of: Lookback.positionCues, in: Lookback.text(bytes, before: i)) >= 0
             let end = first.end
             if let second = secondComponent(bytes, after: first.end) {
                 let decimalPair = first.decimals >= 2 && second.decimals >= 2
                     && (max(first.decimals, second.decimals) >= 3 || first.degree || second.degree
-                        || first.hemisphere || second.hemisphere || cue)
+                        || first.hemisphere || second.hemisphere
+                        || Lookback.lastEnd(of: Lookback.positionCues, in: Lookback.text(bytes, before: i)) >= 0)
                 if decimalPair || (first.degree && second.degree) {
                     spans.append(Span(range: latitudeWord(bytes, before: i)..<second.end, kind: .coordinates))
                     i = second.end

@@ -36,17 +36,27 @@ struct IdentifierMatcher {
         let bytes = Array(name.utf8)
         var parts: [[UInt8]] = []
         var start: Int?
+        var afterApostrophe = false
         func flush(_ end: Int) {
             guard let s = start else { return }
             start = nil
             guard let key = Folding.fold(bytes, s..<end) else { return }
+            // N'Goma, O'Neil: the part after a one-letter prefix is only matched with it
+            // (`Goma` alone is a town).
+            let prefixed = afterApostrophe && parts.last?.count == 1
             parts.append(key)
-            add(key)
+            if !prefixed { add(key) }
         }
         var i = 0
         while i < bytes.count {
             let (scalar, length) = TextBytes.scalar(bytes, at: i)
-            if TextBytes.isWordScalar(scalar) { if start == nil { start = i } } else { flush(i) }
+            if TextBytes.isWordScalar(scalar) {
+                if start == nil { start = i }
+            } else {
+                let wasInPart = start != nil
+                flush(i)
+                if wasInPart || !afterApostrophe { afterApostrophe = TextBytes.isJoiner(scalar) && scalar.value != 0x2D }
+            }
             i += length
         }
         flush(bytes.count)
@@ -83,6 +93,8 @@ struct IdentifierMatcher {
         }
         if parts.isEmpty { return false }
         if let last = Folding.fold(bytes, partStart..<token.end) { parts.append(last) }
+        // After an elision: d'N'Goma → N'Goma.
+        if parts.count >= 3, parts[0].count == 1, matches(parts.dropFirst().reduce([], +), fuzzy: false) { return true }
         if parts.count == 2, parts[1] == [0x73] { return matches(parts[0], fuzzy: token.capitalized) }
         return parts.contains { $0.count >= 2 && !CueWords.particles.contains($0) && matches($0, fuzzy: token.capitalized) }
     }
