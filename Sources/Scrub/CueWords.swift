@@ -17,7 +17,8 @@ enum CueWords {
     /// Words after which a name follows ("a man called Bob", "un certain Koffi", "nommé Ali").
     static let introducers = keys([
         "named", "called", "nicknamed", "alias", "aka", "surnamed", "appele", "appelee", "appeles", "nomme", "nommee",
-        "denomme", "denommee", "surnomme", "surnommee", "prenomme", "prenommee", "dit", "dite",
+        "denomme", "denommee", "surnomme", "surnommee", "prenomme", "prenommee", "dit", "dite", "sappelle", "sappelait",
+        "sappellent", "sappelaient",
     ])
 
     /// Relatives and relations ("her uncle Moussa", "son oncle, Ibrahim,"): a comma may stand
@@ -30,7 +31,22 @@ enum CueWords {
         "epouse", "fils", "fille", "ami", "amie", "copain", "copine", "voisin", "voisine", "patron", "patronne",
         "employeur", "enseignant", "maitresse", "tuteur", "tutrice", "chauffeur", "interprete", "collegue", "grandmere",
         "grandpere", "beaufrere", "bellesoeur", "demifrere", "demisoeur", "petitami", "petiteamie",
+        // The people of the report and those around them ("Survivor (Nyakuoth)", "la plaignante Awa").
+        "survivor", "victim", "caller", "reporter", "complainant", "witness", "nurse", "guard", "soldier", "peacekeeper",
+        "victime", "survivante", "survivant", "appelante", "appelant", "plaignante", "plaignant", "temoin", "infirmiere",
+        "infirmier", "gardien",
     ])
+
+    /// Cue words made of two: the second word, after the first ("focal point Odile", "point
+    /// focal Odile", "called himself Sam", "known as Jojo", "connu sous le nom de X").
+    static let pairs: [[UInt8]: Set<[UInt8]>] = {
+        let list: [(String, [String])] = [
+            ("point", ["focal"]), ("focal", ["point"]), ("himself", ["called", "calls", "call", "named", "names"]),
+            ("herself", ["called", "calls", "call", "named", "names"]), ("as", ["known", "knew", "know", "knows"]),
+            ("de", ["nom"]), ("certain", ["un"]), ("certaine", ["une"]), ("bleu", ["casque"]),
+        ]
+        return Dictionary(list.map { (Array($0.0.utf8), Set($0.1.map { Array($0.utf8) })) }, uniquingKeysWith: { a, _ in a })
+    }()
 
     /// Name particles: matched only between two parts of a name.
     static let particles = keys([
@@ -53,6 +69,7 @@ enum CueWords {
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi",
         "jeudi", "vendredi", "samedi", "dimanche", "mission", "commander", "captain", "sergeant", "colonel",
         "capitaine", "sergent", "unit", "unite", "company", "compagnie", "platoon", "section", "sector", "secteur",
+        "id", "dob", "gps", "tel", "sms", "no", "nb", "ps", "ras", "irc", "un", "pk",
     ])
 
     /// Street words written before the street's name ("rue Lamothe", "avenue Boganda").

@@ -49,10 +49,7 @@ struct WordPass {
         let previous = k > 0 ? tokens[k - 1].key : nil
         let isCue: Bool
         if key == [0x6D] { isCue = t.capitalized && t.end < bytes.count && bytes[t.end] == 0x2E }  // M.
-        else if key == Array("certain".utf8) || key == Array("certaine".utf8) {
-            isCue = previous == Array("un".utf8) || previous == Array("une".utf8)
-        } else if key == Array("as".utf8) { isCue = previous == Array("known".utf8) }
-        else if key == Array("de".utf8) { isCue = previous == Array("nom".utf8) }
+        else if let firsts = CueWords.pairs[key] { isCue = previous.map(firsts.contains) ?? false }
         else { isCue = CueWords.titles.contains(key) || CueWords.introducers.contains(key) || CueWords.relations.contains(key) }
         let abbreviation = key == [0x6D] || CueWords.titles.contains(key)
         guard isCue, gapAfterCue(t.end, tokens[k + 1].start, dot: abbreviation), isNameLike(k + 1, first: true) else { return nil }
@@ -85,8 +82,8 @@ struct WordPass {
         return !CueWords.notNames.contains(key) && !(first && CueWords.titles.contains(key)) && DayDate.months[key] == nil
     }
 
-    /// Between a cue and its name: spaces, with a comma, colon or quote, or the dot of an
-    /// abbreviated title (`Mr.`; after any other word a dot ends the sentence).
+    /// Between a cue and its name: spaces, with a comma, colon, quote or opening parenthesis,
+    /// or the dot of an abbreviated title (`Mr.`; after any other word a dot ends the sentence).
     private func gapAfterCue(_ from: Int, _ to: Int, dot: Bool) -> Bool {
         guard to > from, to - from <= 6 else { return false }
         var sawSpace = false
@@ -94,7 +91,7 @@ struct WordPass {
             switch b {
             case 0x20, 0x09: sawSpace = true
             case 0x2E: if !dot || offset > 0 { return false }
-            case 0x2C, 0x3A, 0x22, 0x27: continue
+            case 0x2C, 0x3A, 0x22, 0x27, 0x28: continue
             case 0xC2, 0xAB, 0xA0, 0xE2, 0x80, 0x9C: continue  // « and “ (UTF-8), no-break space
             default: return false
             }

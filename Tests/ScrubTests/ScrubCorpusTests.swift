@@ -41,3 +41,20 @@ import Testing
         }
     }
 }
+
+/// Notes typed as on a call, written after the rules were fixed (Tests/ScrubCorpus/FieldNotes.swift).
+@Suite struct ScrubFieldNotesTests {
+    @Test func fieldNotesFigures() {
+        let score = CorpusScore.score(FieldNotes.all)
+        print("field notes (\(FieldNotes.all.count) narratives):\n\(score.table)")
+        for miss in score.misses { print("  missed \(miss)") }
+        for loss in score.losses { print("  lost \(loss)") }
+        for narrative in FieldNotes.all {
+            let text = NarrativeScrubber(identifiers: narrative.identifiers).scrub(narrative.text).text
+            if text != narrative.expected { print("  differs: \(text)\n  expected: \(narrative.expected)") }
+        }
+        #expect(score.overallRecall >= 0.98)
+        #expect((score.recall(.name) ?? 0) >= 0.95)
+        #expect(score.wordsKeptShare >= 0.98)
+    }
+}
