@@ -21,11 +21,16 @@ public struct CorpusScore: Sendable {
     public init() {}
 
     public mutating func add(_ narrative: LabelledNarrative, _ result: ScrubResult) {
+        add(narrative, replaced: result.replacements.map { ($0.kind, $0.original) }, output: result.text)
+    }
+
+    /// Scores any scrubber: the byte ranges of the input it replaced, by kind, and its output.
+    public mutating func add(_ narrative: LabelledNarrative, replaced spans: [(ScrubKind, Range<Int>)], output: String) {
         narratives += 1
-        if result.text == narrative.expected { exact += 1 }
+        if output == narrative.expected { exact += 1 }
         let bytes = Array(narrative.text.utf8)
         var replaced = [ScrubKind?](repeating: nil, count: bytes.count)
-        for r in result.replacements { for i in r.original { replaced[i] = r.kind } }
+        for (kind, range) in spans { for i in range { replaced[i] = kind } }
         var inLabel = [Bool](repeating: false, count: bytes.count)
         for label in narrative.labels {
             labelled[label.kind, default: 0] += 1
