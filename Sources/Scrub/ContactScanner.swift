@@ -4,10 +4,9 @@
 /// Linear: each scan starts after the end of the previous one and looks left at most 64 bytes
 /// (the longest local part of an address, RFC 5321) and right at most 255.
 enum ContactScanner {
-    static let topLevelDomains: Set<[UInt8]> = Set(
+    static let topLevelDomains: Set<WordKey> = Set(words:
         ["com", "org", "net", "info", "biz", "io", "fr", "cf", "cd", "ml", "ss", "lb", "ht", "so", "sd", "cy", "ma",
-         "ly", "edu", "gov", "int", "be", "ch", "ca", "uk", "me", "tv", "app", "online", "co", "ne", "sn", "ci", "cm"]
-            .map { Array($0.utf8) })
+         "ly", "edu", "gov", "int", "be", "ch", "ca", "uk", "me", "tv", "app", "online", "co", "ne", "sn", "ci", "cm"])
 
     static func isLocal(_ b: UInt8) -> Bool {
         TextBytes.isASCIILetter(b) || TextBytes.isDigit(b) || b == 0x2E || b == 0x5F || b == 0x25 || b == 0x2B || b == 0x2D

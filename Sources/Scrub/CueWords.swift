@@ -1,7 +1,7 @@
 /// The words that introduce another person's name, in English and French, folded
 /// (`Folding`), and the capitalised words that are never a name after them.
 enum CueWords {
-    private static func keys(_ words: [String]) -> Set<[UInt8]> { Set(words.map { Array($0.utf8) }) }
+    private static func keys(_ words: [String]) -> Set<WordKey> { Set(words: words) }
 
     /// Titles and ranks, written before a name ("Sgt Kofi", "Mme Ngoma", "Capitaine Diallo").
     /// A trailing dot is allowed (`Mr.`, `Lt.`); the one-letter French `M.` needs its dot.
@@ -39,13 +39,13 @@ enum CueWords {
 
     /// Cue words made of two: the second word, after the first ("focal point Odile", "point
     /// focal Odile", "called himself Sam", "known as Jojo", "connu sous le nom de X").
-    static let pairs: [[UInt8]: Set<[UInt8]>] = {
+    static let pairs: [WordKey: Set<WordKey>] = {
         let list: [(String, [String])] = [
             ("point", ["focal"]), ("focal", ["point"]), ("himself", ["called", "calls", "call", "named", "names"]),
             ("herself", ["called", "calls", "call", "named", "names"]), ("as", ["known", "knew", "know", "knows"]),
             ("de", ["nom"]), ("certain", ["un"]), ("certaine", ["une"]), ("bleu", ["casque"]),
         ]
-        return Dictionary(list.map { (Array($0.0.utf8), Set($0.1.map { Array($0.utf8) })) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(list.map { (WordKey(Array($0.0.utf8)), Set(words: $0.1)) }, uniquingKeysWith: { a, _ in a })
     }()
 
     /// Name particles: matched only between two parts of a name.

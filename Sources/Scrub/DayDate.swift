@@ -5,7 +5,7 @@ struct DayDate: Hashable {
     let day: Int
 
     /// Month names and abbreviations, English and French, folded.
-    static let months: [[UInt8]: Int] = {
+    static let months: [WordKey: Int] = {
         let names: [(String, Int)] = [
             ("january", 1), ("jan", 1), ("janvier", 1), ("janv", 1), ("february", 2), ("feb", 2), ("fevrier", 2), ("fevr", 2),
             ("fev", 2), ("march", 3), ("mar", 3), ("mars", 3), ("april", 4), ("apr", 4), ("avril", 4), ("avr", 4),
@@ -14,7 +14,7 @@ struct DayDate: Hashable {
             ("septembre", 9), ("october", 10), ("oct", 10), ("octobre", 10), ("november", 11), ("nov", 11),
             ("novembre", 11), ("december", 12), ("dec", 12), ("decembre", 12),
         ]
-        return Dictionary(names.map { (Array($0.0.utf8), $0.1) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(names.map { (WordKey(Array($0.0.utf8)), $0.1) }, uniquingKeysWith: { a, _ in a })
     }()
 
     /// The readings of a date written as `2008-03-14`, `14/03/2008`, `14 mars 2008`,

@@ -9,10 +9,10 @@
 /// not matched alone. Phones: the last 8 digits (7 for a shorter number). Dates of birth: every
 /// reading of the given date.
 struct IdentifierMatcher {
-    private(set) var nameKeys: Set<[UInt8]> = []
+    private(set) var nameKeys: Set<WordKey> = []
     /// The particles written in the names (`el`, `ould`), matched before another part.
-    private(set) var particles: Set<[UInt8]> = []
-    private var collapsedKeys: Set<[UInt8]> = []
+    private(set) var particles: Set<WordKey> = []
+    private var collapsedKeys: Set<WordKey> = []
     private var longKeys: [[UInt8]] = []
     private var phones: [[UInt8]] = []
     private var births: Set<DayDate> = []

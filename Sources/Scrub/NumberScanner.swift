@@ -19,9 +19,9 @@ enum NumberScanner {
         var international = false
     }
 
-    static let currencies: Set<[UInt8]> = Set(["fcfa", "cfa", "xaf", "francs", "franc", "fc", "cdf", "usd", "dollars", "dollar",
+    static let currencies: Set<WordKey> = Set(words: ["fcfa", "cfa", "xaf", "francs", "franc", "fc", "cdf", "usd", "dollars", "dollar",
         "lbp", "livres", "gourdes", "htg", "shillings", "ssp", "sos", "sdg", "dinars", "dirhams", "mad", "euros", "eur",
-        "f", "km", "kg", "m", "metres", "meters", "people", "personnes", "ans", "years"].map { Array($0.utf8) })
+        "f", "km", "kg", "m", "metres", "meters", "people", "personnes", "ans", "years"])
 
     static func scan(_ bytes: [UInt8], identifiers: IdentifierMatcher, into spans: inout [Span]) {
         let n = bytes.count

@@ -17,6 +17,10 @@ enum ScrubBench {
         let scrubSeconds: Double
         let copySeconds: Double
         let regexSeconds: Double
+        /// Narratives of 8 held-out ones joined (about 2 KiB), scrubbed: time grows with length only.
+        let longBytes: Int
+        let longCount: Int
+        let longSeconds: Double
     }
 
     static let heldOutSeed: UInt64 = 16_002
@@ -46,12 +50,22 @@ enum ScrubBench {
         let regexSeconds = Bench.best(runs) {
             for text in texts { sink &+= regex.spans(text).count }
         }
+        var longTexts: [String] = []
+        for start in stride(from: 0, to: texts.count - 7, by: 8) { longTexts.append(texts[start..<(start + 8)].joined(separator: " ")) }
+        let longScrubbers = stride(from: 0, to: texts.count - 7, by: 8).map {
+            NarrativeScrubber(identifiers: corpus[$0..<($0 + 8)].flatMap(\.identifiers))
+        }
+        let longSeconds = Bench.best(runs) {
+            for (scrubber, text) in zip(longScrubbers, longTexts) { sink &+= scrubber.scrub(text).replacements.count }
+        }
         if sink == 42 { print("") }  // keeps the work observable
         return Result(heldOut: CorpusScore.score(corpus), regex: regexScore,
                       development: CorpusScore.score(CorpusGenerator.corpus(.development, seed: developmentSeed, count: count)),
                       fieldNotes: CorpusScore.score(FieldNotes.all), narratives: count,
                       meanBytes: texts.reduce(0) { $0 + $1.utf8.count } / max(1, count),
-                      scrubSeconds: scrubSeconds, copySeconds: copySeconds, regexSeconds: regexSeconds)
+                      scrubSeconds: scrubSeconds, copySeconds: copySeconds, regexSeconds: regexSeconds,
+                      longBytes: longTexts.reduce(0) { $0 + $1.utf8.count } / max(1, longTexts.count), longCount: longTexts.count,
+                      longSeconds: longSeconds)
     }
 
     /// Phones, e-mails and URLs by three regular expressions (Foundation), the naive baseline.

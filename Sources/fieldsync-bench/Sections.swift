@@ -85,6 +85,9 @@ enum Sections {
                   String(format: "%.1f µs", r.copySeconds / Double(r.narratives) * 1e6), r.scrubSeconds / r.copySeconds)
         Bench.row("µs per narrative vs the regex-only pass", String(format: "%.1f µs", perNarrative * 1e6),
                   String(format: "%.1f µs", r.regexSeconds / Double(r.narratives) * 1e6), r.scrubSeconds / r.regexSeconds)
+        let perLong = r.longSeconds / Double(max(1, r.longCount))
+        Bench.row("µs per long narrative (8 joined, mean \(r.longBytes) B) vs 8 short", String(format: "%.1f µs", perLong * 1e6),
+                  String(format: "%.1f µs", perNarrative * 8e6), perLong / (perNarrative * 8))
     }
 
     /// Issue 14: one laptop's held ops cost others nothing; a release reads only what it releases.
