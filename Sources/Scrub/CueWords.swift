@@ -7,11 +7,11 @@ enum CueWords {
     /// A trailing dot is allowed (`Mr.`, `Lt.`); the one-letter French `M.` needs its dot.
     static let titles = keys([
         "mr", "mrs", "ms", "miss", "mister", "dr", "doctor", "sgt", "sergeant", "captain", "capt", "cpt", "lieutenant", "lt",
-        "colonel", "col", "major", "maj", "commander", "cdr", "corporal", "cpl", "private", "pvt", "general", "gen",
+        "colonel", "col", "major", "maj", "commander", "cdr", "corporal", "cpl", "pvt", "general", "gen",
         "officer", "chief", "pastor", "reverend", "rev", "imam", "father", "sister", "brother", "prof", "professor", "judge",
         "monsieur", "madame", "mademoiselle", "mme", "mlle", "mmes", "messrs", "docteur", "sergent", "capitaine", "cne",
         "commandant", "cdt", "adjudant", "adj", "caporal", "cpl", "soldat", "lieutenant", "colonel", "general", "chef",
-        "pasteur", "abbe", "pere", "maitre", "me", "frere", "soeur", "cheikh", "sheikh", "hadj", "hajji", "mzee",
+        "pasteur", "abbe", "pere", "maitre", "frere", "soeur", "cheikh", "sheikh", "hadj", "hajji", "mzee",
     ])
 
     /// Words after which a name follows ("a man called Bob", "un certain Koffi", "nommé Ali").
@@ -69,7 +69,8 @@ enum CueWords {
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi",
         "jeudi", "vendredi", "samedi", "dimanche", "mission", "commander", "captain", "sergeant", "colonel",
         "capitaine", "sergent", "unit", "unite", "company", "compagnie", "platoon", "section", "sector", "secteur",
-        "id", "dob", "gps", "tel", "sms", "no", "nb", "ps", "ras", "irc", "un", "pk",
+        "id", "dob", "gps", "tel", "sms", "no", "nb", "ps", "ras", "irc", "un", "pk", "assembly", "secretariat", "staff",
+        "hospital", "headquarters", "hq", "court", "council", "security", "office", "bureau", "hopital", "tribunal",
     ])
 
     /// Street words written before the street's name ("rue Lamothe", "avenue Boganda").
@@ -90,6 +91,19 @@ enum CueWords {
         "passport", "passeport", "id", "cni", "nin", "matricule", "identity", "identite", "badge", "licence", "license",
         "permis", "serial", "plate", "plaque",
     ])
+
+    /// Every listed word and its classes: one lookup per token.
+    static let classes: [WordKey: WordClass] = {
+        var table: [WordKey: WordClass] = [:]
+        let lists: [(Set<WordKey>, WordClass)] = [
+            (titles, .title), (introducers, .introducer), (relations, .relation), (particles, .particle),
+            (notNames, .notName), (streetsBefore, .streetBefore), (streetsAfter, .streetAfter),
+            (streetConnectors, .streetConnector), (idWords, .idWord), (birthWords, .birthWord),
+            (Set(pairs.keys), .pairSecond), (Set(DayDate.months.keys), .month),
+        ]
+        for (words, wordClass) in lists { for word in words { table[word, default: []].insert(wordClass) } }
+        return table
+    }()
 
     /// Words announcing a date of birth.
     static let birthWords = keys(["born", "birth", "dob", "ne", "nee", "naissance", "birthday"])

@@ -12,6 +12,8 @@ struct Token {
     let allCaps: Bool
     /// Folded bytes (`Folding.fold`), nil for a token too long to be a name or cue.
     let key: [UInt8]?
+    /// What the folded word is in `CueWords` (empty for most words).
+    let classes: WordClass
 
     var range: Range<Int> { start..<end }
     var isWord: Bool { letters > 0 && digits == 0 }
@@ -43,8 +45,10 @@ struct Token {
                     break
                 }
             }
+            let key = Folding.fold(bytes, start..<j)
             tokens.append(Token(start: start, end: j, letters: letters, digits: digits, capitalized: capitalized,
-                                allCaps: letters >= 2 && upper == letters, key: Folding.fold(bytes, start..<j)))
+                                allCaps: letters >= 2 && upper == letters, key: key,
+                                classes: key.flatMap { CueWords.classes[$0] } ?? []))
             i = j
         }
         return tokens

@@ -35,7 +35,7 @@ struct WordPass {
     /// `El` in `El Idrissi`, `ould` in `ould cheikh`: a particle of the victim's name, before
     /// a part of it.
     private func isParticleOfName(_ k: Int) -> Bool {
-        guard let key = tokens[k].key, identifiers.particles.contains(key), k + 1 < tokens.count,
+        guard tokens[k].classes.contains(.particle), let key = tokens[k].key, identifiers.particles.contains(key), k + 1 < tokens.count,
               isSpaceGap(tokens[k].end, tokens[k + 1].start) else { return false }
         return tokens[k + 1].isWord && identifiers.isName(tokens[k + 1], in: bytes)
     }
@@ -49,9 +49,9 @@ struct WordPass {
         let previous = k > 0 ? tokens[k - 1].key : nil
         let isCue: Bool
         if key == [0x6D] { isCue = t.capitalized && t.end < bytes.count && bytes[t.end] == 0x2E }  // M.
-        else if let firsts = CueWords.pairs[key] { isCue = previous.map(firsts.contains) ?? false }
-        else { isCue = CueWords.titles.contains(key) || CueWords.introducers.contains(key) || CueWords.relations.contains(key) }
-        let abbreviation = key == [0x6D] || CueWords.titles.contains(key)
+        else if t.classes.contains(.pairSecond), let firsts = CueWords.pairs[key] { isCue = previous.map(firsts.contains) ?? false }
+        else { isCue = !t.classes.isDisjoint(with: .cue) }
+        let abbreviation = key == [0x6D] || t.classes.contains(.title)
         guard isCue, gapAfterCue(t.end, tokens[k + 1].start, dot: abbreviation), isNameLike(k + 1, first: true) else { return nil }
         var last = k + 1
         var count = 1
@@ -60,7 +60,7 @@ struct WordPass {
             guard isSpaceGap(tokens[j - 1].end, tokens[j].start) || isInitialGap(j - 1) else { break }
             if isNameLike(j, first: false) { last = j; count += 1; j += 1; continue }
             // A particle before a further part (`de Villiers`), not before a unit (`de NEPBATT`).
-            if let key = tokens[j].key, !tokens[j].capitalized, CueWords.particles.contains(key), j + 1 < tokens.count,
+            if !tokens[j].capitalized, tokens[j].classes.contains(.particle), j + 1 < tokens.count,
                isSpaceGap(tokens[j].end, tokens[j + 1].start), !tokens[j + 1].allCaps, isNameLike(j + 1, first: false) {
                 last = j + 1; count += 1; j += 2; continue
             }
@@ -68,7 +68,7 @@ struct WordPass {
         }
         spans.append(Span(range: tokens[k + 1].start..<tokens[last].end, kind: .name))
         for i in (k + 1)...last where tokens[i].letters >= 2 {
-            if let key = tokens[i].key, !CueWords.particles.contains(key) { learned.add(key: key) }
+            if let key = tokens[i].key, !tokens[i].classes.contains(.particle) { learned.add(key: key) }
         }
         return last
     }
@@ -77,9 +77,9 @@ struct WordPass {
     /// a title (`Cheikh`, `Major`) only after a first part of the name.
     private func isNameLike(_ j: Int, first: Bool) -> Bool {
         let t = tokens[j]
-        guard t.isWord, t.capitalized, let key = t.key else { return false }
+        guard t.isWord, t.capitalized, t.key != nil else { return false }
         if t.letters == 1 { return t.end < bytes.count && bytes[t.end] == 0x2E }
-        return !CueWords.notNames.contains(key) && !(first && CueWords.titles.contains(key)) && DayDate.months[key] == nil
+        return !t.classes.contains(.notName) && !(first && t.classes.contains(.title)) && !t.classes.contains(.month)
     }
 
     /// Between a cue and its name: spaces, with a comma, colon, quote or opening parenthesis,
@@ -117,24 +117,24 @@ struct WordPass {
     /// `12 rue Lamothe`, `12, avenue de l'Indépendance`, `avenue Boganda`, `45 Kenyatta Road`.
     private mutating func street(at k: Int) {
         let t = tokens[k]
-        guard t.isWord, let key = t.key else { return }
-        if CueWords.streetsBefore.contains(key), let last = streetName(after: k) {
+        guard t.isWord, !t.classes.isDisjoint(with: [.streetBefore, .streetAfter]) else { return }
+        if t.classes.contains(.streetBefore), let last = streetName(after: k) {
             var first = k
             if k > 0, isHouseNumber(k - 1), houseGap(tokens[k - 1].end, t.start) { first = k - 1 }
             spans.append(Span(range: tokens[first].start..<tokens[last].end, kind: .address))
             return
         }
-        guard CueWords.streetsAfter.contains(key), t.capitalized || k > 0 && tokens[k - 1].capitalized else { return }
+        guard t.classes.contains(.streetAfter), t.capitalized || k > 0 && tokens[k - 1].capitalized else { return }
         var first = k
         var names = 0
         var scanned = k
         while scanned > 0, k - scanned < 5, isSpaceGap(tokens[scanned - 1].end, tokens[scanned].start) {
             let p = tokens[scanned - 1]
-            guard p.isWord, let pk = p.key else { break }
-            if p.capitalized && !CueWords.notNames.contains(pk) || startsWithElision(p) {
+            guard p.isWord, p.key != nil else { break }
+            if p.capitalized && !p.classes.contains(.notName) || startsWithElision(p) {
                 names += 1
                 first = scanned - 1
-            } else if !CueWords.streetConnectors.contains(pk) {
+            } else if !p.classes.contains(.streetConnector) {
                 break
             }
             scanned -= 1
@@ -142,7 +142,7 @@ struct WordPass {
         guard names > 0 else { return }
         // A connector before the first capitalised word belongs to the name (`du Commerce Street`).
         while first > 0, isSpaceGap(tokens[first - 1].end, tokens[first].start),
-              let pk = tokens[first - 1].key, CueWords.streetConnectors.contains(pk), first - 1 >= scanned { first -= 1 }
+              tokens[first - 1].classes.contains(.streetConnector), first - 1 >= scanned { first -= 1 }
         if first > 0, isHouseNumber(first - 1), houseGap(tokens[first - 1].end, tokens[first].start) { first -= 1 }
         spans.append(Span(range: tokens[first].start..<t.end, kind: .address))
     }
@@ -155,10 +155,10 @@ struct WordPass {
         if from < bytes.count, bytes[from] == 0x2E { from += 1 }  // av., bd.
         while j < tokens.count, j - k <= 6 {
             let u = tokens[j]
-            guard isSpaceGap(from, u.start), let key = u.key else { break }
+            guard isSpaceGap(from, u.start), u.key != nil else { break }
             if u.capitalized || u.digits > 0 && u.letters <= 3 || startsWithElision(u) {
                 last = j
-            } else if !CueWords.streetConnectors.contains(key) {
+            } else if !u.classes.contains(.streetConnector) {
                 break
             }
             from = u.end
@@ -190,7 +190,7 @@ struct WordPass {
     private mutating func idWithLetters(at k: Int) {
         let t = tokens[k]
         guard t.letters > 0, t.digits > 0 else { return }
-        let afterIDWord = (max(0, k - 3)..<k).contains { tokens[$0].key.map(CueWords.idWords.contains) ?? false }
+        let afterIDWord = (max(0, k - 3)..<k).contains { tokens[$0].classes.contains(.idWord) }
         if (t.digits >= 5 && t.letters + t.digits >= 6 && t.letters <= 6) || (afterIDWord && t.digits >= 3) {
             spans.append(Span(range: t.range, kind: .id))
         }
@@ -199,7 +199,7 @@ struct WordPass {
     /// `14 mars 2008`, `March 14, 2008`, `1er mars 2008`: the victim's date of birth, or any
     /// date after a birth word ("born on", "née le").
     private mutating func birthDate(at k: Int) {
-        guard let key = tokens[k].key, let month = DayDate.months[key], tokens[k].isWord else { return }
+        guard tokens[k].classes.contains(.month), let key = tokens[k].key, let month = DayDate.months[key], tokens[k].isWord else { return }
         func number(_ j: Int, digits: ClosedRange<Int>) -> Int? {
             guard j >= 0, j < tokens.count, tokens[j].letters <= 2, digits.contains(tokens[j].digits) else { return nil }
             return bytes[tokens[j].range].filter(TextBytes.isDigit).reduce(0) { $0 * 10 + Int($1 - 0x30) }
@@ -211,7 +211,7 @@ struct WordPass {
         if let y = number(last + 1, digits: 4...4), tokens[last + 1].start - tokens[last].end <= 3 { year = y; last += 1 }
         guard let day, let year else { return }
         let date = DayDate(year: year, month: month, day: day)
-        let cue = (max(0, first - 4)..<first).contains { tokens[$0].key.map(CueWords.birthWords.contains) ?? false }
+        let cue = (max(0, first - 4)..<first).contains { tokens[$0].classes.contains(.birthWord) }
         if identifiers.isDateOfBirth([date]) || cue {
             spans.append(Span(range: tokens[first].start..<tokens[last].end, kind: .dateOfBirth))
         }

@@ -67,6 +67,8 @@ import Testing
         ("un homme appelé Ali, nommé aussi", "un homme appelé [NAME], nommé aussi"),
         ("Her uncle came. The captain of the unit left.", "Her uncle came. The captain of the unit left."),
         ("Le Sergent Akech de NEPBATT", "Le Sergent [NAME] de NEPBATT"),
+        ("He told me Bangui was safe; the General Assembly and a Private Security firm.",
+         "He told me Bangui was safe; the General Assembly and a Private Security firm."),
     ])
     func namesAfterCues(_ input: String, _ output: String) { Self.expectScrub(input, output) }
 
