@@ -72,12 +72,16 @@ enum ContactScanner {
         return Span(range: start..<end, kind: .url)
     }
 
-    /// The end of a URL starting at `i`: up to whitespace, without trailing punctuation.
+    /// The end of a URL starting at `i`: up to whitespace (a no-break space too, as French
+    /// typography puts before `»`), without trailing punctuation.
     static func urlEnd(_ bytes: [UInt8], from i: Int) -> Int {
         var end = i
-        while end < bytes.count, !endsURL(bytes[end]) { end += 1 }
+        while end < bytes.count, !endsURL(bytes[end]), !(bytes[end] == 0xC2 && end + 1 < bytes.count && bytes[end + 1] == 0xA0) {
+            end += 1
+        }
         while end > i, [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29, 0x5D, 0x7D, 0x27].contains(bytes[end - 1]) { end -= 1 }
         // A closing guillemet or typographic quote (UTF-8 of », ”, ’) is punctuation, not URL.
+        // (Their last bytes: BB after C2; 9D or 99 after E2 80.)
         while end >= i + 2, bytes[end - 1] == 0xBB || bytes[end - 1] == 0x9D || bytes[end - 1] == 0x99,
               end - 2 >= i, bytes[end - 2] == 0xC2 || bytes[end - 2] == 0x80 {
             end -= bytes[end - 2] == 0xC2 ? 2 : 3

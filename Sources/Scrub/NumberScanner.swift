@@ -76,7 +76,6 @@ enum NumberScanner {
                 j += 1; count += 1
             }
             guard count > 0, j < n, TextBytes.isDigit(bytes[j]) else { break }
-            // "4.5 km" or "12.50" end a run with a decimal point: a dot then the end of the number.
             run.separators.append(separator)
             i = j
         }

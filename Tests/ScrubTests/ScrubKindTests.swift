@@ -27,6 +27,7 @@ import Testing
         ("Courriel : m_diallo+sea@yahoo.fr, merci", "Courriel : [EMAIL], merci"),
         ("See https://www.facebook.com/awa.k?id=3, then", "See [URL], then"),
         ("Voir www.photos.cf/album et bit.ly/3xYz.", "Voir [URL] et [URL]."),
+        ("Le lien « https://t.me/awa12\u{A0}» circule.", "Le lien « [URL]\u{A0}» circule."),
     ])
     func emailsAndURLs(_ input: String, _ output: String) { Self.expectScrub(input, output) }
 
