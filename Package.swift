@@ -6,6 +6,7 @@
 //   wrappers       SQLite   Curl   Crypto   Zlib      (+ Toolkit: CLI, logging, signals, sd_notify)
 //   pure           JSON  FieldModel  SyncProtocol     (no I/O)
 //                  Linkage                            (survivor codes and encodings, keyed; never names)
+//                  Scrub                              (narratives scrubbed of identifiers; depends on nothing)
 //                  Collections                        (the replicated collections and fields)
 //   engine         SyncEngine                         (store + merge + sessions)
 //   transport      HTTP                               (parser state machine + socket server)
@@ -42,6 +43,9 @@ let package = Package(
         .target(name: "Linkage", dependencies: ["Crypto"], swiftSettings: strict),
         .target(name: "FieldModel", dependencies: ["JSON", "Crypto", "Linkage"], swiftSettings: strict),
         .target(name: "SyncProtocol", dependencies: ["Crypto", "Zlib"], swiftSettings: strict),
+        // Replaces identifiers in narratives by typed placeholders on the laptop, before they are
+        // stored (issue 16). Pure Swift, no model, linear in the text.
+        .target(name: "Scrub", swiftSettings: strict),
         // The registry of replicated collections: names, fields, kinds, writers, scopes
         // (sync-v1.md §19). Pure; the report's fields come from FieldModel's contract.
         .target(name: "Collections", dependencies: ["SyncProtocol", "FieldModel"], swiftSettings: strict),
@@ -59,7 +63,8 @@ let package = Package(
 
         // Node and hub logic; executables only parse arguments and call in.
         .target(name: "NodeKit",
-                dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "Collections", "Linkage", "JSON", "Toolkit", "Crypto"],
+                dependencies: ["SyncEngine", "SyncProtocol", "SQLite", "SyncClient", "FieldModel", "Collections", "Linkage", "JSON", "Toolkit", "Crypto",
+                               "Scrub"],
                 swiftSettings: strict),
         .target(name: "HubKit",
                 dependencies: ["SyncEngine", "SyncProtocol", "FieldModel", "Collections", "JSON", "Toolkit", "HTTP", "Crypto", "SQLite", "Zlib"],
@@ -67,8 +72,13 @@ let package = Package(
         .executableTarget(name: "fieldnode", dependencies: ["NodeKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "missionhub", dependencies: ["HubKit", "Toolkit"], swiftSettings: strict),
         .executableTarget(name: "fieldsync-bench",
-                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "Linkage", "SyncClient", "SyncProtocol", "JSON", "Zlib", "Toolkit"],
+                          dependencies: ["NodeKit", "HubKit", "SyncEngine", "SQLite", "FieldModel", "Linkage", "SyncClient", "SyncProtocol", "JSON", "Zlib", "Toolkit",
+                                         "Scrub", "ScrubCorpus"],
                           swiftSettings: strict),
+
+        // The scrubber's labelled corpus (generator, hand-written cases, scoring): used by its tests
+        // and by the benchmark, shipped in no product.
+        .target(name: "ScrubCorpus", dependencies: ["Scrub", "Toolkit"], path: "Tests/ScrubCorpus", swiftSettings: strict),
 
         // Shared test helpers: a misbehaving network, the vector parser, linear-time checks (not shipped in any product).
         .target(name: "TestSupport", dependencies: ["SyncProtocol"], path: "Tests/TestSupport", swiftSettings: strict),
@@ -80,6 +90,7 @@ let package = Package(
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "JSON", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "Linkage", "JSON", "Toolkit", "TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ScrubTests", dependencies: ["Scrub", "ScrubCorpus", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CollectionsTests", dependencies: ["Collections", "FieldModel", "Linkage", "SyncProtocol", "SyncEngine", "JSON"],
                     swiftSettings: strict),
         .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Toolkit"], swiftSettings: strict),

@@ -91,6 +91,9 @@ public enum NodeCommands {
                              rule: ValueRule(noun: "PATH=VALUE", hint: "write a field, = and its value, such as --set incident.area=Bria",
                                              accepts: ReportAmendCommand.isAssignment),
                              help: "A change; repeat for more."),
+            .option("identifiers", valueName: "file",
+                    help: "The victim's identifiers as JSON ({\"name\": …, \"phone\": …, \"dateOfBirth\": …} or a list), "
+                        + "- reads standard input: read only to scrub a new narrative, never stored."),
         ])
 
     static let sync = CommandSpec(

@@ -6,15 +6,19 @@ import Glibc
 #endif
 
 /// `fieldnode report add --json FILE|-`: reads one report (at most 1 MiB), validates it like
-/// every intake, and stores it in one transaction.
+/// every intake, scrubs its narrative with the victims' identifiers (`NarrativeScrubbing`) and
+/// stores it in one transaction.
 enum ReportAddCommand {
     static func run(_ context: NodeContext) throws {
         let source = context.command.option("json") ?? "-"  // required: the parser refused a line without it
         let format = context.outputFormat()
         let node = try context.openNode()
         let bytes = try read(source, context: context)
-        let report = try parse(bytes, now: context.nowRFC3339, linkage: try LinkageKeyFile.load(node.home))
-        let saved = try ReportWriter.create(report, in: node)
+        let parsed = try parse(bytes, now: context.nowRFC3339, linkage: try LinkageKeyFile.load(node.home))
+        let scrubbed = try NarrativeScrubbing.scrub(parsed, identifiers: NarrativeScrubbing.identifiers(inIntake: bytes),
+                                                    now: context.nowRFC3339)
+        let saved = try ReportWriter.create(scrubbed.report, in: node)
+        NarrativeScrubbing.note(scrubbed.result, context: context)
         printSaved(saved, format: format, context: context)
     }
 

@@ -1,6 +1,7 @@
 import Collections
 import FieldModel
 import JSON
+import Scrub
 import SyncEngine
 import SyncProtocol
 
@@ -10,16 +11,25 @@ import SyncProtocol
 /// far, exactly like intake; if any is invalid nothing changes. The changes are then written in
 /// one transaction as the difference between the stored report and the amended one (set
 /// fields gain and lose elements to reach the new set). Every requested field is written even
-/// when its value is unchanged, so that amending a field settles a conflict on it.
+/// when its value is unchanged, so that amending a field settles a conflict on it. A new
+/// narrative is scrubbed first (`NarrativeScrubbing`), with the identifiers given by
+/// `--identifiers` (the report's own were never stored).
 enum ReportAmendCommand {
     static func run(_ context: NodeContext) throws {
         let changes = context.command.options("set").map(splitAssignment)  // required, each checked by isAssignment
+        let identifiers = try context.command.option("identifiers").map { try readIdentifiers($0, context: context) } ?? []
         let node = try context.openNode()
         let target = try StoredReport.find(context.command.positional("report") ?? "", in: node)
+        var scrub: ScrubResult?
         let written = try node.store.write { tx -> [String] in
             guard let document = try tx.document(FieldNode.reports, target.id) else { throw vanished(target) }
             let stored = StoredReport(document)
-            let amended = try amend(stored.assembled, with: changes)
+            var amended = try amend(stored.assembled, with: changes)
+            if amended.requested.contains("allegation.narrative") {
+                let scrubbed = try NarrativeScrubbing.scrub(amended.report, identifiers: identifiers, now: context.nowRFC3339)
+                amended.report = scrubbed.report
+                scrub = scrubbed.result
+            }
             guard amended.report.mission == node.mission else {
                 throw NodeError.user("this node records reports for mission \(node.mission) only; nothing was changed",
                                      hint: "leave the mission as \(node.mission)")
@@ -28,11 +38,28 @@ enum ReportAmendCommand {
             try ReportWriter.writeDerived(amended.report, id: target.id, tx: tx)
             return Array(Set(tx.ops.compactMap(\.fieldName).filter(ReportCollection.isIntake))).sorted()
         }
+        if let scrub { NarrativeScrubbing.note(scrub, context: context) }
         if written.isEmpty {
             context.say("\(target.ref) already has these values; nothing was changed")
         } else {
             context.say("amended \(target.ref): \(written.joined(separator: ", "))")
         }
+    }
+
+    /// The identifiers in `source` (a path or `-`): one object or a list of objects with
+    /// `name`, `phone`, `dateOfBirth`.
+    static func readIdentifiers(_ source: String, context: NodeContext) throws -> [PersonIdentifiers] {
+        let bytes = try ReportAddCommand.read(source, context: context)
+        let document: JSONValue
+        do {
+            document = try JSON.parse(bytes, limits: JSONLimits(maxBytes: Intake.maxBytes))
+        } catch {
+            throw NodeError.user("the identifiers are not valid JSON: \(error); nothing was changed",
+                                 hint: "give an object such as {\"name\": \"…\", \"phone\": \"…\"} or a list of them")
+        }
+        let victims: [JSONValue] = document.arrayValue ?? [document]
+        let wrapped = victims.map { JSONValue.object(JSONObject(["identifiers": $0])) }
+        return NarrativeScrubbing.identifiers(in: .object(JSONObject(["victims": .array(wrapped)])))
     }
 
     /// Whether `text` is `PATH=VALUE` with a path before the first `=` (the `--set` rule).

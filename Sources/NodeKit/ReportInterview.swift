@@ -1,6 +1,7 @@
 import FieldModel
 import Foundation
 import JSON
+import Scrub
 import Toolkit
 
 /// Input ended (EOF, Ctrl-D) before the report was complete.
@@ -20,6 +21,9 @@ final class ReportInterview {
     private let now: String
     private var fields: [String: FieldValue]
     private var sets: [String: [String]] = ["allegation.types": ["other_misconduct"], "needs": []]
+    /// What the caller gave of each victim's name, phone and date of birth: only for scrubbing
+    /// the narrative (`NarrativeScrubbing`), never in the draft, never stored.
+    private(set) var identifiers: [PersonIdentifiers] = []
 
     init(prompter: Prompter, input: ByteInput, nodeMission: String, now: String) {
         self.prompter = prompter
@@ -120,19 +124,39 @@ final class ReportInterview {
     private func askAllegation() throws {
         sets["allegation.types"] = try chooseMany("What is alleged? (one or more)", AllegationType.self, required: true)
         while true {
-            prompter.say("What happened, in the reporter's words? Leave out names and phone numbers.")
-            prompter.say("End with a line containing only a dot (.).")
-            var lines: [String] = []
-            while true {
-                guard let line = input.readLine() else { throw InterviewCancelled() }
-                if line.trimmingCharacters(in: .whitespaces) == "." { break }
-                lines.append(line)
-            }
-            fields["allegation.narrative"] = .string(lines.joined(separator: "\n"))
+            prompter.say("What happened, in the reporter's words? Names, phone numbers, addresses and the like are "
+                         + "replaced by placeholders before saving; you will see the result.")
+            fields["allegation.narrative"] = .string(try readNarrative())
             let problems = issues(at: ["allegation.narrative"])
             if problems.isEmpty { return }
             for problem in problems { prompter.say("not accepted: \(problem); type the narrative again") }
         }
+    }
+
+    /// Lines up to one holding only a dot, joined with line breaks.
+    /// - Throws: `InterviewCancelled` when input ends.
+    func readNarrative() throws -> String {
+        prompter.say("End with a line containing only a dot (.).")
+        var lines: [String] = []
+        while true {
+            guard let line = input.readLine() else { throw InterviewCancelled() }
+            if line.trimmingCharacters(in: .whitespaces) == "." { break }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Whatever the caller gave of the victim's identifiers, to find them in the narrative.
+    private func askIdentifiers(_ number: Int) throws {
+        guard try confirm("Victim \(number): did the caller give a name, phone number or date of birth? "
+                          + "(used only to remove them from the narrative, never stored)", default: false) else { return }
+        func optional(_ question: String) throws -> String? {
+            guard let answer = prompter.ask("Victim \(number): \(question) (Enter to skip)") else { throw InterviewCancelled() }
+            return answer.isEmpty ? nil : answer
+        }
+        let person = PersonIdentifiers(name: try optional("name"), phone: try optional("phone number"),
+                                       dateOfBirth: try optional("date of birth"))
+        if person != PersonIdentifiers() { identifiers.append(person) }
     }
 
     private func askVictims() throws {
@@ -141,6 +165,7 @@ final class ReportInterview {
               try confirm(index == 0 ? "Add a victim?" : "Add another victim?", default: false) {
             fields["victims[\(index)].ageBand"] = .string(try choose("Victim \(index + 1): age at the time of the incident", AgeBand.self))
             fields["victims[\(index)].sex"] = .string(try choose("Victim \(index + 1): sex", Sex.self))
+            try askIdentifiers(index + 1)
             index += 1
         }
     }

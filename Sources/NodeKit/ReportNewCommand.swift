@@ -1,9 +1,12 @@
 import FieldModel
+import Scrub
 import Toolkit
 
 /// `fieldnode report new`: records a report by asking the operator question by question.
-/// Nothing is written until the operator has seen the summary and confirmed; at end of input
-/// or Ctrl-C before that, nothing is written and the command says so.
+/// The narrative is scrubbed (`NarrativeScrubbing`, with the identifiers the caller gave) and
+/// shown in the summary as it will be stored; the operator keeps it or types it again as it
+/// should be stored. Nothing is written until the operator has seen the summary and confirmed;
+/// at end of input or Ctrl-C before that, nothing is written and the command says so.
 enum ReportNewCommand {
     static let cancelled = NodeError(.cancelled, "cancelled; nothing was saved")
 
@@ -17,15 +20,33 @@ enum ReportNewCommand {
                                 write: { [errors = context.errorOutput] in errors.write($0) })
         prompter.say("New report for mission \(node.mission). Press Enter to accept a [default]; "
                      + "Ctrl-D or Ctrl-C cancels, and nothing is saved until you confirm at the end.")
-        let report: ReportIntake
+        let interview = ReportInterview(prompter: prompter, input: context.input, nodeMission: node.mission,
+                                        now: context.nowRFC3339)
+        var report: ReportIntake
         do {
-            report = try ReportInterview(prompter: prompter, input: context.input,
-                                         nodeMission: node.mission, now: context.nowRFC3339).run()
+            let answered = try interview.run()
+            let scrubbed = try NarrativeScrubbing.scrub(answered, identifiers: interview.identifiers, now: context.nowRFC3339)
+            report = scrubbed.report
+            prompter.say("")
+            prompter.say(summary(report))
+            prompter.say("The narrative above is as it will be stored: \(scrubbed.result.summary)"
+                         + (scrubbed.result.replacements.isEmpty ? "." : " (shown as [NAME], [PHONE] …)."))
+            while true {
+                guard let keep = prompter.confirm("Keep the narrative as shown? (n: type it as it should be stored)",
+                                                  default: true) else { throw cancelled }
+                if keep { break }
+                prompter.say("Type the narrative as it should be stored; it is saved as you type it.")
+                do {
+                    report = try NarrativeScrubbing.replacingNarrative(report, with: try interview.readNarrative(),
+                                                                       now: context.nowRFC3339)
+                } catch let error as NodeError {
+                    prompter.say("not accepted: \(error.message); the narrative is unchanged")
+                }
+                prompter.say("The narrative as it will be stored:\n" + report.allegation.narrative)
+            }
         } catch is InterviewCancelled {
             throw context.input.readError.map(inputFailed) ?? cancelled
         }
-        prompter.say("")
-        prompter.say(summary(report))
         guard let save = prompter.confirm("Save this report?", default: false) else { throw cancelled }
         guard save else { throw cancelled }
         if guarded { InterruptGuard.remove() }

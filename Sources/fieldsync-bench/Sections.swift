@@ -1,5 +1,6 @@
 import Foundation
 import Linkage
+import Scrub
 
 /// Runs the sections of the benchmark on the given samples and prints their figures.
 @MainActor
@@ -92,6 +93,34 @@ enum Sections {
             Bench.row("report list, \(size) reports vs reading every document", Bench.duration(r.listSeconds),
                       Bench.duration(r.documentsSeconds), r.listSeconds / r.documentsSeconds)
         }
+    }
+
+    /// Issue 16: the narrative scrubber's recall and words kept on the held-out corpus, and its
+    /// time per narrative.
+    static func scrub(_ options: BenchOptions) throws {
+        let count = options.quick ? 100 : 400, runs = options.repetitions + 2
+        Bench.header("scrub: narratives scrubbed on the held-out corpus (\(count) EN/FR, seed \(ScrubBench.heldOutSeed)), "
+                     + "baseline a regex-only pass (phones, e-mails, URLs); time best of \(runs)")
+        let r = try ScrubBench.run(narratives: count, runs: runs)
+        func figure(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
+        for kind in ScrubKind.allCases {
+            guard let n = r.heldOut.labelled[kind] else { continue }
+            Bench.row("recall: \(kind.rawValue) (\(n) labelled)", figure(r.heldOut.recall(kind)), figure(r.regex.recall(kind) ?? 0), nil)
+        }
+        Bench.row("recall: overall", figure(r.heldOut.overallRecall), figure(r.regex.overallRecall), nil)
+        Bench.row("ordinary words kept (\(r.heldOut.words) words)", figure(r.heldOut.wordsKeptShare), figure(r.regex.wordsKeptShare), nil)
+        Bench.row("narratives scrubbed exactly as labelled", "\(r.heldOut.exact)/\(r.heldOut.narratives)", "-", nil)
+        Bench.row("development part: recall overall / names", figure(r.development.overallRecall), figure(r.development.recall(.name)), nil)
+        Bench.row("field notes (\(r.fieldNotes.narratives), hand-typed): recall / names", figure(r.fieldNotes.overallRecall),
+                  figure(r.fieldNotes.recall(.name)), nil)
+        let perNarrative = r.scrubSeconds / Double(r.narratives)
+        Bench.row("µs per narrative (mean \(r.meanBytes) B) vs copy + scan bytes", String(format: "%.1f µs", perNarrative * 1e6),
+                  String(format: "%.1f µs", r.copySeconds / Double(r.narratives) * 1e6), r.scrubSeconds / r.copySeconds)
+        Bench.row("µs per narrative vs the regex-only pass", String(format: "%.1f µs", perNarrative * 1e6),
+                  String(format: "%.1f µs", r.regexSeconds / Double(r.narratives) * 1e6), r.scrubSeconds / r.regexSeconds)
+        let perLong = r.longSeconds / Double(max(1, r.longCount))
+        Bench.row("µs per long narrative (8 joined, mean \(r.longBytes) B) vs 8 short", String(format: "%.1f µs", perLong * 1e6),
+                  String(format: "%.1f µs", perNarrative * 8e6), perLong / (perNarrative * 8))
     }
 
     /// Issue 14: one laptop's held ops cost others nothing; a release reads only what it releases.

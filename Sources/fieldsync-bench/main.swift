@@ -3,7 +3,7 @@ import Foundation
 // fieldsync-bench: prints throughput figures next to a baseline measured in the same run.
 // Ratios are figure / baseline of the timed cost (time or bytes): above 1 is slower or larger.
 //
-// Usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,commit,memory,quarantine,listing,linkage] [--nodes N] [--reports-per-node M]
+// Usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,commit,memory,quarantine,listing,linkage,scrub] [--nodes N] [--reports-per-node M]
 //                        [--runs R] [--samples DIR] [--baseline-hub PATH] [--febrl DIR]
 // The e2e, commit and memory sections start the `missionhub` found next to this executable (memory: and
 // the one at --baseline-hub, for figures before a change): build both
@@ -41,6 +41,7 @@ do {
     if options.runs(.quarantine) { try Sections.quarantine(options) }
     if options.runs(.listing) { try Sections.listing(options) }
     if options.runs(.linkage) { try Sections.linkage(options) }
+    if options.runs(.scrub) { try Sections.scrub(options) }
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(70)

@@ -66,7 +66,7 @@ import Testing
         for arguments in [["--set", "incident.area"], ["--set", "=Bria"], []] {
             let result = node.run(["report", "amend", ref] + arguments)
             #expect(result.status == 64)
-            #expect(result.stderr.contains("\nUsage: fieldnode report amend --set <path=value> ... [--data-dir <dir>] <ref-or-id>\n"))
+            #expect(result.stderr.contains("\nUsage: fieldnode report amend --set <path=value> ... [--identifiers <file>] [--data-dir <dir>] <ref-or-id>\n"))
         }
     }
 

@@ -18,11 +18,13 @@ import Testing
         "3 4",                              // sexual_exploitation, transactional_sex
         "Offered money for sex.", "She was approached twice.", ".",
         "y", "3", "1",                      // victim: 15_17, female
+        "n",                                // no identifiers given
         "n",
         "y", "1", "", "North checkpoint",   // alleged: military contingent, nationality unknown
         "n",
         "3,1",                              // needs: psychosocial, medical_urgent
         "y", "y", "n",                      // consent
+        "",                                 // keep the narrative as scrubbed
         "y",                                // save
     ]
 
