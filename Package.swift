@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "SyncProtocol", dependencies: ["Crypto", "Zlib"], swiftSettings: strict),
         // The registry of replicated collections: names, fields, kinds, writers, scopes
         // (sync-v1.md §19). Pure; the report's fields come from FieldModel's contract.
-        .target(name: "Collections", dependencies: ["SyncProtocol", "FieldModel"], swiftSettings: strict),
+        .target(name: "Collections", dependencies: ["SyncProtocol", "FieldModel", "JSON", "Crypto"], swiftSettings: strict),
 
         // Engine: the durable store, the single write path, merge, sessions.
         .target(name: "SyncEngine", dependencies: ["SQLite", "SyncProtocol", "Toolkit"], swiftSettings: strict),

@@ -17,8 +17,20 @@ public enum ReportCollection {
         public static let hubReceivedAt = "hub.receivedAt"
     }
 
-    /// The narrative is the one intake field a node may seal to the hub's key.
-    public static let sealableFields: Set<String> = ["allegation.narrative"]
+    /// The intake fields a laptop keeps readable (sync-v1.md §19.3, "Sealed fields"): what the
+    /// operator's list and the sync need, and nothing that names a place, a time of the
+    /// incident, a person or what happened. EVERY other intake field is sealed at intake,
+    /// including fields added to the contract later (sealed unless listed here).
+    public static let clearIntakeFields: Set<String> = ["mission", "channel", "receivedAt"]
+
+    /// The report's fields a node seals before storing them: every intake field outside
+    /// `clearIntakeFields`. (`ref`, the derived flags and the hub's fields stay clear.)
+    public static var sealedFields: [String] { spec.fields.filter(\.sealed).map(\.name) }
+
+    /// True when the node seals `field` (a concrete name such as `victims[2].sex`).
+    public static func isSealed(_ field: String) -> Bool {
+        spec.field(field)?.sealed ?? false
+    }
 
     public static let spec = CollectionSpec(
         name: name, scope: .nodeOwned, creators: [.node],
@@ -52,7 +64,7 @@ public enum ReportCollection {
         // The field's name is its intake path (§19.2); the schema gives the lists and limits.
         let detail = leaf.format.map { ": \($0)" } ?? (leaf.values.isEmpty ? "" : ": closed list")
         return FieldSpec(leaf.pattern, type, leaf.type == .stringSet ? .set : .register, writers: [.node],
-                         sealable: sealableFields.contains(leaf.pattern), values: leaf.values,
+                         sealed: !clearIntakeFields.contains(leaf.pattern), values: leaf.values,
                          summary: "intake" + detail)
     }
 }
