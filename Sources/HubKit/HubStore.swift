@@ -57,7 +57,7 @@ public enum HubStore {
     static func newEpoch() -> String { NodeID.random().hex }
 
     /// Creates the data directory (0700) and a new hub store for `mission`, with the hub's
-    /// sealing key. Blocking.
+    /// sealing key and the mission's linkage key. Blocking.
     public static func create(dataDirectory: String, mission: String, options: StoreOptions) throws(HubError) -> Store {
         do {
             try DataDirectory.prepare(dataDirectory)
@@ -70,6 +70,7 @@ public enum HubStore {
             let store = try Store.create(path: path, role: .hub, metadata: [missionKey: mission, epochKey: newEpoch()], options: options)
             let files = SealingKeyFiles(directory: SealingKeyFiles.defaultDirectory(dataDirectory: dataDirectory))
             _ = try store.local { db in try SealingKeys(db: db).create(now: options.wallClock(), files: files) }
+            _ = try LinkageKey.loadOrCreate(files)
             try HubEpoch(store: store).adopt()
             return store
         } catch let error as HubError {

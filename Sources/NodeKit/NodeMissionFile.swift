@@ -57,7 +57,7 @@ enum NodeMissionFile {
 
     /// The error of a command that would store a report on a node without a mission file.
     static func missing(_ home: NodeHome) -> NodeError {
-        .user("this laptop has no mission file, so it cannot seal reports to the hub's key; nothing was saved",
+        .user("this laptop has no mission file, so it has no hub key to seal reports to (nor to check the hub's against); nothing was done",
               hint: "ask the hub admin for the mission file (`missionhub mission-file --out FILE`) and install it with `fieldnode init --mission-file FILE --data-dir \(home.directory)`")
     }
 }

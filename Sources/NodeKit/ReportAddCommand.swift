@@ -11,6 +11,7 @@ enum ReportAddCommand {
         let source = context.command.option("json") ?? "-"  // required: the parser refused a line without it
         let format = context.outputFormat()
         let node = try context.openNode()
+        _ = try node.requireMissionFile()  // a report is never stored unsealed for lack of a key
         let bytes = try read(source, context: context)
         let report = try parse(bytes, now: context.nowRFC3339)
         let saved = try ReportWriter.create(report, in: node)

@@ -83,6 +83,9 @@ struct StoredReport {
         return ReportDocument.assemble(fields: fields, sets: sets)
     }
 
+    /// The sealed fields and sets, sorted: what `report show --json` lists under `sealed`.
+    var sealedPaths: [String] { (sealedFields.union(sealedSets.keys)).sorted() }
+
     /// True when any intake value of the report is sealed.
     var hasSealedValues: Bool { !sealedFields.isEmpty || !sealedSets.isEmpty }
 
