@@ -68,7 +68,7 @@ let package = Package(
                           swiftSettings: strict),
 
         // Shared test helpers: a misbehaving network, the vector parser, linear-time checks (not shipped in any product).
-        .target(name: "TestSupport", dependencies: ["SyncProtocol"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["SyncProtocol", "Collections", "Crypto"], path: "Tests/TestSupport", swiftSettings: strict),
 
         // Tests (Swift Testing).
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
@@ -78,10 +78,10 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CollectionsTests", dependencies: ["Collections", "FieldModel", "SyncProtocol", "SyncEngine", "JSON"],
                     swiftSettings: strict),
-        .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Toolkit"], swiftSettings: strict),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Crypto", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "SyncEngineTests", dependencies: ["TestSupport", "SyncEngine", "SyncProtocol", "SQLite", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Toolkit"], swiftSettings: strict),
-        .testTarget(name: "NodeKitTests", dependencies: ["TestSupport", "NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "JSON", "SQLite", "Toolkit"],
+        .testTarget(name: "NodeKitTests", dependencies: ["TestSupport", "NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "Collections", "Crypto", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),
         .testTarget(name: "HubKitTests", dependencies: ["TestSupport", "HubKit", "Collections", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),

@@ -42,14 +42,20 @@ import Testing
         let show = node.run(["report", "show", ref, "--json"])
         #expect(show.status == 0, "\(show.stderr)")
         let shown = try show.json()
-        #expect(shown["report"] == expected.toJSON())
-        #expect(shown["report"]?["incident"]?["coordinates"] == ["lat": 5.76, "lon": 20.67])
+        #expect(try node.opened(id) == expected.toJSON())
+        #expect(try node.opened(id)["incident"]?["coordinates"] == ["lat": 5.76, "lon": 20.67])
+        // The laptop itself shows only what stays clear; every other field is sealed.
+        #expect(shown["report"]?["channel"] == "hotline" && shown["report"]?["incident"]?["area"] == "(sealed)")
+        #expect(shown["report"]?["incident"]?["coordinates"] == ["lat": "(sealed)", "lon": "(sealed)"])
+        #expect(shown["sealed"]?.arrayValue?.contains("allegation.narrative") == true)
+        #expect(node.run(["report", "show", ref]).stdout.contains("this laptop cannot read them back"))
         #expect(shown["derived"] == ["category": 1, "involvesChild": true, "ageUndetermined": false])
         #expect(shown["sync"] == "queued")
         #expect(shown["id"]?.stringValue == id)
         #expect(shown["conflicts"] == [])
         let listing = try store.stateListing().joined(separator: "\n")
         #expect(!listing.contains("Testperson") && !listing.contains("+236") && !listing.contains("5.7621"))
+        #expect(!listing.contains("Bambari") && !listing.contains("North checkpoint") && !listing.contains("Offered money"))
 
         // Tolerant reference parsing, and lookup by id.
         let sloppy = ref.lowercased().replacingOccurrences(of: "-", with: " ")
@@ -61,21 +67,23 @@ import Testing
         #expect(list.stdout.hasPrefix("REFERENCE"))
         let row = try #require(list.stdout.split(separator: "\n").last)
         #expect(row.hasPrefix(ref))
-        #expect(row.contains("hotline") && row.contains("Bambari") && row.contains("queued"))
+        #expect(row.contains("hotline") && row.contains("(sealed)") && row.contains("queued"))
         #expect(row.split(separator: " ", omittingEmptySubsequences: true).contains("yes"))
 
         let opsBefore = try store.counts().ops
         let amend = node.run(["report", "amend", ref, "--set", "incident.area=Bria", "--set", "needs=legal,psychosocial",
-                              "--set", "victims[0].ageBand=18_24"])
+                              "--set", "victims[0].ageBand=18_24", "--set", "victims[1].ageBand=18_24"])
         #expect(amend.status == 0, "\(amend.stderr)")
-        #expect(amend.stdout == "amended \(ref): incident.area, needs, victims[0].ageBand\n")
+        #expect(amend.stdout == "amended \(ref): incident.area, needs, victims[0].ageBand, victims[1].ageBand\n")
         let amended = try node.run(["report", "show", ref, "--json"]).json()
-        #expect(amended["report"]?["incident"]?["area"] == "Bria")
-        #expect(amended["report"]?["needs"] == ["legal", "psychosocial"])
-        #expect(amended["report"]?["victims"]?[0]?["ageBand"] == "18_24")
+        let opened = try node.opened(id)
+        #expect(opened["incident"]?["area"] == "Bria")
+        #expect(opened["needs"] == ["legal", "psychosocial"])
+        #expect(opened["victims"]?[0]?["ageBand"] == "18_24")
         #expect(amended["derived"]?["involvesChild"] == false)
-        // area, victims[0].ageBand, involvesChild: 3 sets; needs: add legal, remove medical_urgent.
-        #expect(try store.counts().ops == opsBefore + 5)
+        // area, both age bands, involvesChild: 4 sets; needs, sealed, is replaced whole: its two
+        // sealed elements removed, the two new ones added sealed.
+        #expect(try store.counts().ops == opsBefore + 8)
     }
 
     @Test func listIsNewestFirstWithStableJSONKeys() throws {
