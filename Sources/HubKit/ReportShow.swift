@@ -62,7 +62,8 @@ struct ReportShow {
         return (try? opener.open(sealed, entity: line.entity, field: field)) ?? value
     }
 
-    /// Every sealed value the report shows (current, conflicts, sets, history), with its field.
+    /// Every sealed value the report shows (current, conflicts, sets, history), with its field,
+    /// each once.
     private var sealedValues: [(SealedValue, String)] {
         var all: [(Value, String)] = []
         for (field, state) in document.fields { all += ([state.value] + state.conflicts.map(\.value)).map { ($0, field) } }
@@ -71,7 +72,11 @@ struct ReportShow {
             guard let field = change.event.field else { continue }
             all += ((change.value.map { [$0] } ?? []) + change.before).map { ($0, field) }
         }
-        return all.compactMap { value, field in if case .sealed(let s) = value { (s, field) } else { nil } }
+        var seen = Set<[UInt8]>()
+        return all.compactMap { value, field in
+            guard case .sealed(let s) = value, seen.insert(Array(field.utf8) + [0] + s.keyID + [0] + s.ciphertext).inserted else { return nil }
+            return (s, field)
+        }
     }
 
     /// How many sealed values opened, and why the others did not (each reason once).

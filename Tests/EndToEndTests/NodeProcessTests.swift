@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,8 @@ import Glibc
     private func initialised() async throws -> (TemporaryDirectory, String) {
         let directory = try TemporaryDirectory()
         let dataDir = directory.path + "/data"
-        let result = try await NodeProcess.run(["init", "--mission", "MINUSCA", "--node-name", "e2e", "--data-dir", dataDir])
+        let result = try await NodeProcess.run(["init", "--mission", "MINUSCA", "--node-name", "e2e", "--data-dir", dataDir,
+                                                     "--mission-file", try TestMissionFile.write(to: directory.path + "/mission.json")])
         try #require(result.status == 0, "\(result.stderr)")
         return (directory, dataDir)
     }
