@@ -14,7 +14,8 @@ import Toolkit
 ///    of mode 0700. Reading refuses a file that group or others may read or write.
 /// 3. Where they are looked up: `$CREDENTIALS_DIRECTORY` first (systemd `LoadCredential=`,
 ///    credential name = file name), then `<data dir>/keys/`. `init` writes to the latter; an
-///    ops person may move the files to a credential store (Deploy/README.md, "Keys").
+///    ops person may move the files to a credential store (Deploy/README.md, "Backups, keys and
+///    what to keep where"; rotation: "Sealed reports, mission files and key rotation").
 /// 4. The key id is the first 8 bytes of SHA-256 of the raw public key (`SealingKeys.keyID`):
 ///    a file whose private key does not give back its id is refused.
 struct SealingKeyFiles {
