@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Scrub", swiftSettings: strict),
         // The registry of replicated collections: names, fields, kinds, writers, scopes
         // (sync-v1.md §19). Pure; the report's fields come from FieldModel's contract.
-        .target(name: "Collections", dependencies: ["SyncProtocol", "FieldModel"], swiftSettings: strict),
+        .target(name: "Collections", dependencies: ["SyncProtocol", "FieldModel", "JSON", "Crypto"], swiftSettings: strict),
 
         // Engine: the durable store, the single write path, merge, sessions.
         .target(name: "SyncEngine", dependencies: ["SQLite", "SyncProtocol", "Toolkit"], swiftSettings: strict),
@@ -81,7 +81,7 @@ let package = Package(
         .target(name: "ScrubCorpus", dependencies: ["Scrub", "Toolkit"], path: "Tests/ScrubCorpus", swiftSettings: strict),
 
         // Shared test helpers: a misbehaving network, the vector parser, linear-time checks (not shipped in any product).
-        .target(name: "TestSupport", dependencies: ["SyncProtocol"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["SyncProtocol", "Collections", "Crypto"], path: "Tests/TestSupport", swiftSettings: strict),
 
         // Tests (Swift Testing).
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
@@ -91,19 +91,19 @@ let package = Package(
         .testTarget(name: "FieldModelTests", dependencies: ["FieldModel", "Linkage", "JSON", "Toolkit", "TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ScrubTests", dependencies: ["Scrub", "ScrubCorpus", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CollectionsTests", dependencies: ["Collections", "FieldModel", "Linkage", "SyncProtocol", "SyncEngine", "JSON"],
+        .testTarget(name: "CollectionsTests", dependencies: ["Collections", "FieldModel", "Linkage", "SyncProtocol", "SyncEngine", "JSON", "Crypto"],
                     swiftSettings: strict),
-        .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Toolkit"], swiftSettings: strict),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["TestSupport", "SyncProtocol", "Crypto", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "SyncEngineTests", dependencies: ["TestSupport", "SyncEngine", "SyncProtocol", "SQLite", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Toolkit"], swiftSettings: strict),
-        .testTarget(name: "NodeKitTests", dependencies: ["TestSupport", "NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "Linkage", "JSON", "SQLite", "Toolkit"],
+        .testTarget(name: "NodeKitTests", dependencies: ["TestSupport", "NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "Linkage", "Collections", "Crypto", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),
         .testTarget(name: "HubKitTests", dependencies: ["TestSupport", "HubKit", "Collections", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),
         .testTarget(name: "SyncClientTests", dependencies: ["TestSupport", "SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP", "Crypto", "JSON", "Zlib"],
                     swiftSettings: strict),
         // Real processes: the built executables driven over pipes, loopback and signals.
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "fieldnode", "missionhub", "JSON", "SQLite"],
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "fieldnode", "missionhub", "JSON", "SQLite", "Zlib"],
                     swiftSettings: strict),
         // systemd units checked with systemd-analyze (skipped with a reason where it is missing).
         .testTarget(name: "DeployTests", dependencies: ["Toolkit"], swiftSettings: strict),

@@ -1,11 +1,13 @@
 #!/bin/sh
 # make demo: a mission hub and three field nodes on this machine, in a temporary directory.
 #
-#   1. initialise a hub and three field laptops, enrol the laptops;
+#   1. initialise a hub, its mission file (the sealing key the laptops seal every report to) and
+#      three field laptops provisioned with it, enrol the laptops;
 #   2. take the hub down and record the sample reports (Deploy/samples) on the laptops;
 #   3. start each laptop's sync daemon: the hub is unreachable, they back off;
 #   4. bring the hub back: the daemons deliver every report, exactly once;
-#   5. show what the hub holds and what the laptops know, then stop everything with SIGTERM.
+#   5. show what the hub holds (it opens the sealed fields) and what the laptops know (they
+#      cannot read them back), then stop everything with SIGTERM.
 #
 # Usage: sh Deploy/demo.sh BIN_DIR      (make demo passes the debug build's bin directory)
 # KEEP=1 keeps the temporary directory for inspection.
@@ -49,16 +51,13 @@ stop() {
 
 say "a mission hub for MINUSCA (data in $WORK/hub)"
 $HUB init --mission MINUSCA
+$HUB mission-file --out "$WORK/mission.json"
 start_hub 1
 echo "hub listening on 127.0.0.1:$PORT"
 
-# The mission's linkage key (Protocols/linkage-v1.md §3), one for every laptop: survivor codes
-# are derived under it. The mission file provisioned with each laptop will carry it.
-openssl rand -hex 32 > "$WORK/linkage.key"
 for name in $NODES; do
     say "field laptop '$name': init and enrol"
-    node "$name" init --mission MINUSCA --node-name "$name"
-    install -m 0600 "$WORK/linkage.key" "$WORK/$name/linkage.key"
+    node "$name" init --mission MINUSCA --node-name "$name" --mission-file "$WORK/mission.json"
     token=$($HUB node enroll "$name" | sed -n 's/^    \([A-Z2-7]\{20,\}\)$/\1/p' | head -1)
     node "$name" enroll --hub "http://127.0.0.1:$PORT" --token "$token"
 done
@@ -99,7 +98,11 @@ $HUB report list
 echo
 $HUB node list
 
-say "what a laptop knows now (received by the hub)"
+first=$($HUB report list --json | sed -n 's/.*"ref": "\([A-Z0-9-]*\)".*/\1/p' | head -1)
+say "the hub opens a report with its private key ($first)"
+$HUB report show "$first" | sed -n '1,/^Current fields/p;/allegation.narrative/p;/incident.area/p;/victims\[0\]/p'
+
+say "what a laptop knows now (received by the hub; its sealed fields it cannot read back)"
 sleep 2
 node bangui report list
 echo

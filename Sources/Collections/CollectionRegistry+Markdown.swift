@@ -29,5 +29,5 @@ extension FieldSpec {
         }
     }
 
-    var valueText: String { type.rawValue + (sealable ? " or sealed" : "") }
+    var valueText: String { sealed ? "**sealed** " + type.rawValue : type.rawValue }
 }

@@ -94,13 +94,14 @@ public struct CollectionRegistry: Sendable {
     }
 
     private static func article(_ field: FieldSpec) -> String {
-        switch field.type {
-        case .string: return field.sealable ? "a string or sealed" : "a string"
-        case .bool: return "a bool"
-        case .int: return "an int"
-        case .double: return "a double"
-        case .bytes: return "bytes"
+        let plain = switch field.type {
+        case .string: "a string"
+        case .bool: "a bool"
+        case .int: "an int"
+        case .double: "a double"
+        case .bytes: "bytes"
         }
+        return field.sealable ? plain + " or sealed" : plain
     }
 
     /// A name from the wire for a message: printable ASCII kept, every other byte as `?`.

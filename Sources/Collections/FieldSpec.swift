@@ -17,7 +17,9 @@ public enum Writer: String, Sendable, Hashable, CaseIterable {
 ///    rank is the rank of the value they write (§5, forward-only); a `.set` by `add` and
 ///    `remove` ops. No other action writes the field.
 /// 3. A register may be set to `null` (not set) by its writers; a sealed value (§7 tag 0x07)
-///    is accepted only where `sealable` is true; every other value has the tag of `type`.
+///    is accepted only where `sealed` is true; every other value has the tag of `type`.
+/// 4. A `sealed` field is sealed by the node that writes it, before it is stored (§19.3): the
+///    laptop holds only the sealed value, the hub opens it with its private key.
 public struct FieldSpec: Sendable, Hashable {
     /// How the field merges (§9.3, §9.4).
     public enum Kind: Sendable, Hashable {
@@ -40,8 +42,10 @@ public struct FieldSpec: Sendable, Hashable {
     public let kind: Kind
     public let type: ValueType
     public let writers: Set<Writer>
-    /// True when a writer may store the value sealed to the hub's key.
-    public let sealable: Bool
+    /// True when the node seals the value to the hub's key before storing it (invariant 4).
+    public let sealed: Bool
+    /// True when a writer may store the value sealed (invariant 3): the sealed fields.
+    public var sealable: Bool { sealed }
     /// The closed vocabulary of a string field or set, in order; empty when open. Documentation
     /// and the compression dictionary's check; the hub does not refuse other strings (§19.4).
     public let values: [String]
@@ -49,12 +53,12 @@ public struct FieldSpec: Sendable, Hashable {
     public let summary: String
 
     public init(_ name: String, _ type: ValueType, _ kind: Kind = .register, writers: Set<Writer>,
-                sealable: Bool = false, values: [String] = [], summary: String) {
+                sealed: Bool = false, values: [String] = [], summary: String) {
         self.name = name
         self.kind = kind
         self.type = type
         self.writers = writers
-        self.sealable = sealable
+        self.sealed = sealed
         self.values = values
         self.summary = summary
     }

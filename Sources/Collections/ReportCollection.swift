@@ -27,8 +27,21 @@ public enum ReportCollection {
         public static let hubReceivedAt = "hub.receivedAt"
     }
 
-    /// The narrative is the one intake field a node may seal to the hub's key.
-    public static let sealableFields: Set<String> = ["allegation.narrative"]
+    /// The intake fields a laptop keeps readable (sync-v1.md §19.3, "Sealed fields"): what the
+    /// operator's list and the sync need, and nothing that names a place, a time of the
+    /// incident, a person or what happened. EVERY other intake field is sealed at intake,
+    /// including fields added to the contract later (sealed unless listed here).
+    public static let clearIntakeFields: Set<String> = ["mission", "channel", "receivedAt"]
+
+    /// The report's fields a node seals before storing them: every intake field outside
+    /// `clearIntakeFields` and the survivor codes and encoding. (`ref`, the derived flags and
+    /// the hub's fields stay clear.)
+    public static var sealedFields: [String] { spec.fields.filter(\.sealed).map(\.name) }
+
+    /// True when the node seals `field` (a concrete name such as `victims[2].sex`).
+    public static func isSealed(_ field: String) -> Bool {
+        spec.field(field)?.sealed ?? false
+    }
 
     public static let spec = CollectionSpec(
         name: name, scope: .nodeOwned, creators: [.node],
@@ -38,13 +51,12 @@ public enum ReportCollection {
             FieldSpec(Field.involvesChild, .bool, writers: [.node], summary: "derived: a victim is under 18"),
             FieldSpec(Field.ageUndetermined, .bool, writers: [.node], summary: "derived: no victim recorded, or an age band `unknown`"),
             FieldSpec(Field.category, .int, writers: [.node], summary: "derived: 1 for SEA or trafficking, else 2"),
-            // sealed (issue 16): survivor codes and encodings are sealed to the hub's key on the
-            // laptop once sealing lands (h5); until then `sealable` lets the node seal them.
-            FieldSpec(Field.survivorCode, .bytes, writers: [.node], sealable: true,
+            // Survivor codes and encodings (linkage-v1.md): sealed on the laptop like the intake.
+            FieldSpec(Field.survivorCode, .bytes, writers: [.node], sealed: true,
                       summary: "derived: survivor code, HMAC-SHA256 of normalised name and date of birth under the linkage key (32 bytes; linkage-v1.md §5); sealed"),
-            FieldSpec(Field.survivorPhoneCode, .bytes, writers: [.node], sealable: true,
+            FieldSpec(Field.survivorPhoneCode, .bytes, writers: [.node], sealed: true,
                       summary: "derived: survivor code of normalised name and phone (32 bytes; linkage-v1.md §5); sealed"),
-            FieldSpec(Field.survivorEncoding, .bytes, writers: [.node], sealable: true,
+            FieldSpec(Field.survivorEncoding, .bytes, writers: [.node], sealed: true,
                       summary: "derived: keyed CLK Bloom-filter encoding of the identifiers (129 bytes; linkage-v1.md §6); sealed"),
             FieldSpec(Field.hubReceivedAt, .int, writers: [.hub],
                       summary: "ms since the epoch when its creation first reached the hub (§14.1)"),
@@ -70,7 +82,7 @@ public enum ReportCollection {
         // The field's name is its intake path (§19.2); the schema gives the lists and limits.
         let detail = leaf.format.map { ": \($0)" } ?? (leaf.values.isEmpty ? "" : ": closed list")
         return FieldSpec(leaf.pattern, type, leaf.type == .stringSet ? .set : .register, writers: [.node],
-                         sealable: sealableFields.contains(leaf.pattern), values: leaf.values,
+                         sealed: !clearIntakeFields.contains(leaf.pattern), values: leaf.values,
                          summary: "intake" + detail)
     }
 }

@@ -230,8 +230,8 @@ extension IntakeValidator {
             guard !identifiers.isEmpty else { return .some(nil) }
             guard let key = linkageKey else {
                 fail(.noLinkageKey, path, "this laptop has no linkage key, so the identifiers cannot be turned into a "
-                     + "survivor code and were not saved; install the mission's linkage key (linkage.key in the data "
-                     + "directory, from the mission file) or leave the identifiers out")
+                     + "survivor code and were not saved; install the mission file (`fieldnode init --mission-file FILE`), "
+                     + "which carries the mission's linkage key, or leave the identifiers out")
                 return nil
             }
             return .some(SurvivorLink(identifiers, key: key))

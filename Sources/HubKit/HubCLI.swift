@@ -117,6 +117,19 @@ public enum HubCLI {
                             ],
                             constraints: [.exactlyOne(["node", "all"])]),
             ]),
+            CommandSpec(name: "mission-file", abstract: "Write the mission file a field laptop is provisioned with.",
+                        discussion: "The file holds the mission code, the hub's current sealing public key and the mission's linkage key (a secret: carry the file to the laptop and delete the copy). `fieldnode init --mission-file FILE` installs it; both print its fingerprint, to compare.",
+                        arguments: [
+                            .option("out", valueName: "file", required: true, help: "The file to create (must not exist; written mode 0600)."),
+                            .option("hub-url", valueName: "url", help: "The hub's address to note in the file (default: public_url of the config file)."),
+                            .option("config", valueName: "file", help: "The hub's config file (for public_url)."),
+                        ]),
+            CommandSpec(name: "keys", abstract: "The hub's sealing keys: list them, rotate to a new one.", subcommands: [
+                CommandSpec(name: "list", abstract: "List the sealing keys, the current one first, and whether each private key is found.",
+                            arguments: [jsonFlag]),
+                CommandSpec(name: "rotate", abstract: "Make a new current sealing key; old keys are kept so what was sealed to them still opens.",
+                            discussion: "Restart the hub afterwards so enrollments hand out the new key, and make new mission files for the laptops."),
+            ]),
             CommandSpec(name: "backup", abstract: "Copy the hub store to a new file, consistently, even while serving.",
                         discussion: "The copy holds the reports. It does not hold the device registry (registry.sqlite) nor the private keys (keys/), which a restore never rolls back; keep those apart.",
                         arguments: [.option("out", valueName: "file", required: true, help: "The backup file to create (must not exist).")]),
@@ -153,6 +166,9 @@ public enum HubCLI {
         case ["node", "tokens"]: return try tokens(context)
         case ["report", "list"]: return try listReports(context)
         case ["report", "show"]: return try showReport(context)
+        case ["mission-file"]: return try missionFile(context)
+        case ["keys", "list"]: return try keysList(context)
+        case ["keys", "rotate"]: return try keysRotate(context)
         case ["backup"]: return try backup(context)
         case ["restore"]: return try restore(context)
         case ["quarantine", "list"]: return try quarantineList(context)

@@ -60,7 +60,7 @@ public enum HubStore {
     static func newEpoch() -> String { NodeID.random().hex }
 
     /// Creates the data directory (0700) and a new hub store for `mission`, with the hub's
-    /// sealing key. Blocking.
+    /// sealing key and the mission's linkage key. Blocking.
     /// `actor` is who the audit log names for the hub's first entries (`hub.init`, `key.created`).
     public static func create(dataDirectory: String, mission: String, options: StoreOptions,
                               actor: AuditActor = .hub) throws(HubError) -> Store {
@@ -82,6 +82,7 @@ public enum HubStore {
                     try AuditLog.record(in: db, actor: actor, action: .keyCreated, target: ["key": Hex.encode(key.keyID)], at: now)
                 }
             }
+            _ = try HubLinkageKey.loadOrCreate(files)
             try HubEpoch(store: store).adopt()
             return store
         } catch let error as HubError {

@@ -9,11 +9,15 @@ import SyncProtocol
 /// received the report, each change: who (the op's origin), when (hub receive time), the new
 /// value and the values it replaced, decoded from the op log (spec §14.1). This explicit admin
 /// command is the only place the hub shows report content; nothing of it is logged.
+///
+/// Sealed values (sync-v1.md §7.3) are opened with the hub's private keys, old ones too after
+/// a rotation; a value that does not open is shown as `(sealed)` and counted, with the reason.
 struct ReportShow {
     let line: ReportListing
     let document: Document
     let changes: [Change]
     let names: [NodeID: String]
+    let opener: ValueOpener
 
     /// One recorded event with its ops decoded.
     struct Change {
@@ -26,7 +30,7 @@ struct ReportShow {
     }
 
     /// The report with reference code `reference`, or with that entity id. Blocking.
-    static func load(store: Store, reference: String) throws -> ReportShow {
+    static func load(store: Store, reference: String, opener: ValueOpener = ValueOpener(keys: [:])) throws -> ReportShow {
         let collection = ReportCollection.name
         // As printed, or as an operator may read it out (any case, hyphens optional), or an id.
         let normalised = ReferenceCode.parse(reference)?.description
@@ -49,7 +53,47 @@ struct ReportShow {
             return Change(event: event, value: value, before: before)
         }
         return ReportShow(line: ReportListing(document, names: names, summary: summary, now: store.options.wallClock()), document: document,
-                          changes: changes, names: names)
+                          changes: changes, names: names, opener: opener)
+    }
+
+    /// `value` of `field` opened when it is sealed and a key opens it; else as it is.
+    func reveal(_ value: Value, _ field: String) -> Value {
+        guard case .sealed(let sealed) = value else { return value }
+        return (try? opener.open(sealed, entity: line.entity, field: field)) ?? value
+    }
+
+    /// Every sealed value the report shows (current, conflicts, sets, history), with its field,
+    /// each once.
+    private var sealedValues: [(SealedValue, String)] {
+        var all: [(Value, String)] = []
+        for (field, state) in document.fields { all += ([state.value] + state.conflicts.map(\.value)).map { ($0, field) } }
+        for (field, elements) in document.sets { all += elements.map { ($0, field) } }
+        for change in changes {
+            guard let field = change.event.field else { continue }
+            all += ((change.value.map { [$0] } ?? []) + change.before).map { ($0, field) }
+        }
+        var seen = Set<[UInt8]>()
+        return all.compactMap { value, field in
+            guard case .sealed(let s) = value, seen.insert(Array(field.utf8) + [0] + s.keyID + [0] + s.ciphertext).inserted else { return nil }
+            return (s, field)
+        }
+    }
+
+    /// How many sealed values opened, and why the others did not (each reason once).
+    var sealedSummary: (opened: Int, unopened: Int, reasons: [String]) {
+        var opened = 0
+        var reasons: [String] = []
+        var unopened = 0
+        for (sealed, field) in sealedValues {
+            do {
+                _ = try opener.open(sealed, entity: line.entity, field: field)
+                opened += 1
+            } catch {
+                unopened += 1
+                if !reasons.contains(error.message) { reasons.append(error.message) }
+            }
+        }
+        return (opened, unopened, reasons)
     }
 
     /// The fields changed after receipt, in the order of their first change, with their changes.
@@ -81,10 +125,15 @@ struct ReportShow {
     ///                "needs":[{"action":"add"|"remove","element":"legal","previous":["medical"],…}]}
     var json: JSONValue {
         var object = line.json.objectValue ?? JSONObject()
-        object["fields"] = .object(JSONObject(pairs: document.fields.sorted { $0.key < $1.key }.map { ($0.key, Self.json($0.value.value)) }))
+        object["fields"] = .object(JSONObject(pairs: document.fields.sorted { $0.key < $1.key }.map { ($0.key, Self.json(reveal($0.value.value, $0.key))) }))
         object["conflicts"] = .object(JSONObject(pairs: document.fields.sorted { $0.key < $1.key }.filter { !$0.value.conflicts.isEmpty }
-            .map { ($0.key, .array($0.value.conflicts.map { Self.json($0.value) })) }))
-        object["sets"] = .object(JSONObject(pairs: document.sets.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(Self.json))) }))
+            .map { field, state in (field, .array(state.conflicts.map { Self.json(reveal($0.value, field)) })) }))
+        object["sets"] = .object(JSONObject(pairs: document.sets.sorted { $0.key < $1.key }.map { field, elements in
+            (field, .array(Self.openedElements(elements.map { reveal($0, field) }).map(Self.json)))
+        }))
+        let sealed = sealedSummary
+        object["sealed"] = .object(JSONObject(pairs: [("opened", .int(Int64(sealed.opened))), ("unopened", .int(Int64(sealed.unopened))),
+                                                      ("problems", .array(sealed.reasons.map(JSONValue.string)))]))
         object["lifecycle"] = .array(lifecycle.map { change in
             .object(JSONObject(pairs: [("event", .string(change.event.kind.rawValue))] + who(change)))
         })
@@ -92,8 +141,8 @@ struct ReportShow {
             (field, .array(changes.map { change in
                 let key = change.event.kind == .set ? "value" : "element"
                 return .object(JSONObject(pairs: [("action", .string(change.event.kind.rawValue)),
-                                                  (key, change.value.map(Self.json) ?? .null),
-                                                  ("previous", .array(change.before.map(Self.json)))] + who(change)))
+                                                  (key, change.value.map { Self.json(reveal($0, field)) } ?? .null),
+                                                  ("previous", .array(change.before.map { Self.json(reveal($0, field)) }))] + who(change)))
             }))
         }))
         return .object(object)
@@ -130,11 +179,17 @@ struct ReportShow {
         out += "  status:      \(line.statusText)\(line.status == .withdrawn ? " (its content is kept below)" : "")\n"
         out += "  amendments:  \(line.amendments)\n\nCurrent fields:\n"
         for (field, state) in document.fields.sorted(by: { $0.key < $1.key }) {
-            out += "  \(field): \(Self.text(state.value, indent: 4))\n"
-            for conflict in state.conflicts { out += "    (concurrent, also kept): \(Self.text(conflict.value, indent: 6))\n" }
+            out += "  \(field): \(Self.text(reveal(state.value, field), indent: 4))\n"
+            for conflict in state.conflicts { out += "    (concurrent, also kept): \(Self.text(reveal(conflict.value, field), indent: 6))\n" }
         }
         for (field, elements) in document.sets.sorted(by: { $0.key < $1.key }) {
-            out += "  \(field): [\(elements.map { Self.text($0, indent: 4) }.joined(separator: ", "))]\n"
+            let shown = Self.openedElements(elements.map { reveal($0, field) })
+            out += "  \(field): [\(shown.map { Self.text($0, indent: 4) }.joined(separator: ", "))]\n"
+        }
+        let sealed = sealedSummary
+        if sealed.unopened > 0 {
+            out += "\n\(sealed.unopened) sealed value\(sealed.unopened == 1 ? "" : "s") could not be opened (shown as (sealed)): \(sealed.reasons.joined(separator: "; "))\n"
+            out += "  Put the hub's private key files back in the keys directory or $CREDENTIALS_DIRECTORY (see `missionhub keys list`).\n"
         }
         guard !changes.isEmpty else { return out + "\nNo changes from the field since the hub received it.\n" }
         out += "\nChanges from the field after the hub received it (times are hub receive times):\n"
@@ -146,13 +201,13 @@ struct ReportShow {
             out += "  \(field)\n"
             for change in changes {
                 let time = TimeText.rfc3339(milliseconds: change.event.receivedAt)
-                let value = change.value.map { Self.text($0, indent: 8) } ?? "(op missing from the log)"
+                let value = change.value.map { Self.text(reveal($0, field), indent: 8) } ?? "(op missing from the log)"
                 switch change.event.kind {
                 case .set: out += "    \(time)  set by \(by(change)) to: \(value)\n"
                 case .add: out += "    \(time)  \(value) added by \(by(change))\n"
                 default: out += "    \(time)  \(value) removed by \(by(change))\n"
                 }
-                let before = change.before.map { Self.text($0, indent: 8) }
+                let before = change.before.map { Self.text(reveal($0, field), indent: 8) }
                 if change.event.kind == .set {
                     out += "      before: \(before.isEmpty ? "(not set)" : before.joined(separator: "\n      also:   "))\n"
                 } else {
@@ -161,6 +216,12 @@ struct ReportShow {
             }
         }
         return out
+    }
+
+    /// A set's elements once opened: each clear value once (an element sealed twice is two
+    /// ciphertexts of one value), in canonical order.
+    static func openedElements(_ elements: [Value]) -> [Value] {
+        ValueCodec.sorted(Array(Set(elements)))
     }
 
     /// A value for the text form: strings as they are, continuation lines indented.
@@ -188,7 +249,9 @@ extension HubCLI {
     static func showReport(_ context: CommandContext) throws -> String {
         let reference = context.command.positional("report") ?? ""
         let store = try context.openStore()
-        let shown = try ReportShow.load(store: store, reference: reference)
+        let keys = try store.local { db in try SealingKeys(db: db).all().map(\.key) }
+        let files = SealingKeyFiles.of(dataDirectory: context.dataDirectory(), environment: context.environment)
+        let shown = try ReportShow.load(store: store, reference: reference, opener: try files.opener(for: keys).opener)
         // Every opening is on record before anything of it is shown (AuditLog rule 3).
         try audit(context, store, .reportShow, ["report": shown.line.entity, "ref": shown.line.reference ?? "-"])
         if context.command.flag("json") { return JSON.encode(shown.json, pretty: true) + "\n" }

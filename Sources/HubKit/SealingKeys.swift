@@ -1,3 +1,4 @@
+import Collections
 import Crypto
 import SQLite
 import SyncProtocol
@@ -18,7 +19,7 @@ struct SealingKeys {
     }
 
     static func keyID(for publicKey: [UInt8]) -> [UInt8] {
-        Array(SHA256.hash(publicKey).prefix(8))
+        MissionFile.keyID(for: publicKey)
     }
 
     /// Generates a key pair: the private half into `files` (0600), the public half here.
@@ -31,6 +32,20 @@ struct SealingKeys {
         try db.execute("INSERT INTO main.hub_sealing_keys(key_id, public_key, created_at) VALUES (?, ?, ?)",
                        [.blob(id), .blob(publicKey), now.databaseValue])
         return PublicKey(keyID: id, publicKey: publicKey)
+    }
+
+    /// A new current key, made later than every key there (`created_at` strictly greater,
+    /// whatever the clock says), so `current` picks it.
+    func rotate(now: UInt64, files: SealingKeyFiles) throws -> PublicKey {
+        let newest = try all().first?.createdAt ?? 0
+        return try create(now: max(now, newest + 1), files: files)
+    }
+
+    /// Every key, newest first, with when it was made (ms since the epoch).
+    func all() throws -> [(key: PublicKey, createdAt: UInt64)] {
+        try db.query("SELECT key_id, public_key, created_at FROM main.hub_sealing_keys ORDER BY created_at DESC, key_id") { row in
+            (PublicKey(keyID: row.blob(0) ?? [], publicKey: row.blob(1) ?? []), UInt64(max(0, row.int64(2) ?? 0)))
+        }
     }
 
     /// The newest public key, or nil when `init` made none.

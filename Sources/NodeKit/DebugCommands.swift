@@ -79,7 +79,9 @@ enum DebugCommands {
         for report in reports {
             var missing = [StoredReport.Field.ref, StoredReport.Field.category, StoredReport.Field.involvesChild,
                            StoredReport.Field.ageUndetermined].filter { report.document.value($0) == nil }
-            if case .failure(let errors) = Intake.validate(report.assembled, now: context.nowRFC3339, linkage: nil) {
+            // Sealed values stand as their placeholders: every required field must be there.
+            let whole = report.amendable
+            if case .failure(let errors) = Intake.validate(ReportDocument.assemble(fields: whole.fields, sets: whole.sets), now: context.nowRFC3339, linkage: nil) {
                 missing += errors.issues.map(\.description)
             }
             if !missing.isEmpty { incomplete.append(.string("\(report.id): \(missing.joined(separator: "; "))")) }

@@ -24,12 +24,22 @@ final class FieldNode {
     let store: Store
     let mission: String
     let nodeName: String
+    /// The hub's sealing key and the linkage key; nil on a node initialised without one, which
+    /// then records no report.
+    let missionFile: MissionFile?
 
-    private init(home: NodeHome, store: Store, mission: String, nodeName: String) {
+    private init(home: NodeHome, store: Store, mission: String, nodeName: String, missionFile: MissionFile?) {
         self.home = home
         self.store = store
         self.mission = mission
         self.nodeName = nodeName
+        self.missionFile = missionFile
+    }
+
+    /// The mission file, or the error saying how to install one.
+    func requireMissionFile() throws -> MissionFile {
+        guard let missionFile else { throw NodeMissionFile.missing(home) }
+        return missionFile
     }
 
     /// The store options of every node: `synchronous=FULL` (laptops lose power) plus test hooks.
@@ -55,12 +65,18 @@ final class FieldNode {
             throw NodeError.user("the store \(home.storePath) has no mission; it was not made by 'fieldnode init'",
                                  hint: "choose the right data directory with --data-dir")
         }
+        let missionFile = try NodeMissionFile.load(home)
+        if let missionFile, missionFile.mission != mission {
+            throw NodeError.user("the mission file \(home.missionFilePath) is for mission \(missionFile.mission) but this node records reports for \(mission)",
+                                 hint: "install the mission file of \(mission) with `fieldnode init --mission-file FILE`")
+        }
         return FieldNode(home: home, store: store, mission: mission,
-                         nodeName: try store.metadata(Key.nodeName) ?? "")
+                         nodeName: try store.metadata(Key.nodeName) ?? "", missionFile: missionFile)
     }
 
     /// Creates a new node store in `home` (the directory must exist already).
-    static func create(_ home: NodeHome, mission: String, nodeName: String, hooks: TestHooks) throws -> FieldNode {
+    static func create(_ home: NodeHome, mission: String, nodeName: String, missionFile: MissionFile?,
+                       hooks: TestHooks) throws -> FieldNode {
         let store = try Store.create(path: home.storePath, role: .node,
                                      metadata: [Key.mission: mission, Key.nodeName: nodeName],
                                      options: storeOptions(hooks))
@@ -69,7 +85,7 @@ final class FieldNode {
             throw NodeError.user("cannot restrict \(home.storePath) to mode 0600: \(String(cString: strerror(errno)))",
                                  hint: "check the data directory's file system, or choose another with --data-dir")
         }
-        return FieldNode(home: home, store: store, mission: mission, nodeName: nodeName)
+        return FieldNode(home: home, store: store, mission: mission, nodeName: nodeName, missionFile: missionFile)
     }
 
     private static func apply(_ hooks: TestHooks, to store: Store) throws {

@@ -40,6 +40,8 @@ public enum NodeCommands {
                     rule: ValueRule(noun: "a node name", hint: "write 1 to \(InitCommand.maxNodeNameLength) printable characters, such as bangui-desk-1",
                                     accepts: InitCommand.isNodeName),
                     help: "A name for this laptop that the hub admins will recognise, e.g. bangui-desk-1."),
+            .option("mission-file", valueName: "file",
+                    help: "The mission file from the hub admin (missionhub mission-file): the hub's sealing key. Reports are recorded only once it is installed; on an existing node, installs or replaces it."),
         ])
 
     static let enroll = CommandSpec(

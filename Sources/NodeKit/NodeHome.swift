@@ -7,7 +7,8 @@ import Glibc
 ///
 /// Invariants:
 /// 1. The store is `<directory>/node.sqlite`; device credentials, when enrolled,
-///    `<directory>/credentials.json` (mode 0600, written by the sync client).
+///    `<directory>/credentials.json` (mode 0600, written by the sync client); the mission
+///    file (`MissionFile`, the hub's sealing key), `<directory>/mission.json` (mode 0600).
 /// 2. The directory is created with mode 0700 by `init` only; every other command needs the
 ///    store to exist already and says how to create it otherwise.
 public struct NodeHome: Sendable, Equatable {
@@ -36,10 +37,9 @@ public struct NodeHome: Sendable, Equatable {
         directory.hasSuffix("/") ? directory + "credentials.json" : directory + "/credentials.json"
     }
 
-    /// `<directory>/linkage.key`: the mission's linkage key (64 hex digits, mode 0600), until
-    /// the mission file provisioned with the laptop provides it.
-    public var linkageKeyPath: String {
-        directory.hasSuffix("/") ? directory + "linkage.key" : directory + "/linkage.key"
+    /// `<directory>/mission.json`.
+    public var missionFilePath: String {
+        directory.hasSuffix("/") ? directory + "mission.json" : directory + "/mission.json"
     }
 
     /// True when a store file exists.

@@ -13,8 +13,11 @@ enum ReportAddCommand {
         let source = context.command.option("json") ?? "-"  // required: the parser refused a line without it
         let format = context.outputFormat()
         let node = try context.openNode()
+        // A report is never stored unsealed, nor its identifiers without their codes, for lack
+        // of a key: the mission file carries both.
+        let missionFile = try node.requireMissionFile()
         let bytes = try read(source, context: context)
-        let parsed = try parse(bytes, now: context.nowRFC3339, linkage: try LinkageKeyFile.load(node.home))
+        let parsed = try parse(bytes, now: context.nowRFC3339, linkage: LinkageKey(bytes: missionFile.linkageKey))
         let scrubbed = try NarrativeScrubbing.scrub(parsed, identifiers: NarrativeScrubbing.identifiers(inIntake: bytes),
                                                     now: context.nowRFC3339)
         let saved = try ReportWriter.create(scrubbed.report, in: node)

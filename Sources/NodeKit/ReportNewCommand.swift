@@ -13,6 +13,7 @@ enum ReportNewCommand {
     static func run(_ context: NodeContext) throws {
         let format = context.outputFormat()
         let node = try context.openNode()
+        _ = try node.requireMissionFile()  // refuse before the questions, not after them
         let guarded = context.input.isProcessStandardInput
         if guarded { InterruptGuard.install() }
         defer { if guarded { InterruptGuard.remove() } }

@@ -27,6 +27,7 @@ enum ReportShowCommand {
                 "ageUndetermined": report.ageUndetermined.map(JSONValue.bool) ?? .null,
             ])),
             "report": report.assembled,
+            "sealed": .array(report.sealedPaths.map(JSONValue.string)),
             "conflicts": .array(report.conflicts.map { conflict in
                 .object(JSONObject([
                     "field": .string(conflict.field),
@@ -49,6 +50,9 @@ enum ReportShowCommand {
         ]
         var out = aligned(lines) + "\n"
         out += aligned(StoredReport.displayLines(report.assembled))
+        if report.hasSealedValues {
+            out += "\n\(StoredReport.sealedMark): sealed to the hub's key when saved; this laptop cannot read them back (the hub opens them)\n"
+        }
         let conflicts = report.conflicts
         if !conflicts.isEmpty {
             out += "\nconflicts (changed on two machines at once; amend the field to settle it):\n"

@@ -47,7 +47,11 @@ struct StoredReport {
     var id: String { document.entity }
     var ref: String { document.string(Field.ref) ?? "" }
 
-    /// The intake fields and sets in the flat form `ReportDocument.assemble` takes.
+    /// What `report show` and `list` print for a sealed value: the node cannot open it.
+    static let sealedMark = "(sealed)"
+
+    /// The intake fields and sets in the flat form `ReportDocument.assemble` takes; sealed
+    /// values are left out (see `sealedFields`, `sealedSets`).
     var flat: (fields: [String: FieldValue], sets: [String: [String]]) {
         var fields: [String: FieldValue] = [:]
         for (path, state) in document.fields where Self.isIntake(path) {
@@ -60,15 +64,34 @@ struct StoredReport {
         return (fields, sets)
     }
 
-    /// The report as the intake contract describes it (coordinates coarsened, no identifiers).
-    var assembled: JSONValue {
-        let flat = flat
-        return ReportDocument.assemble(fields: flat.fields, sets: flat.sets)
+    /// The intake fields whose value is sealed (the node holds only ciphertext).
+    var sealedFields: Set<String> {
+        Set(document.fields.filter { Self.isIntake($0.key) && $0.value.value.isSealed }.map(\.key))
     }
+
+    /// The intake sets with sealed elements, with the elements as stored (to remove them).
+    var sealedSets: [String: [Value]] {
+        document.sets.filter { Self.isIntake($0.key) && $0.value.contains(where: \.isSealed) }
+    }
+
+    /// The report as the intake contract describes it (coordinates coarsened, no identifiers),
+    /// every sealed value shown as `(sealed)`: what `report show` prints.
+    var assembled: JSONValue {
+        var (fields, sets) = flat
+        for path in sealedFields { fields[path] = .string(Self.sealedMark) }
+        for path in sealedSets.keys { sets[path] = [Self.sealedMark] }
+        return ReportDocument.assemble(fields: fields, sets: sets)
+    }
+
+    /// The sealed fields and sets, sorted: what `report show --json` lists under `sealed`.
+    var sealedPaths: [String] { (sealedFields.union(sealedSets.keys)).sorted() }
+
+    /// True when any intake value of the report is sealed.
+    var hasSealedValues: Bool { !sealedFields.isEmpty || !sealedSets.isEmpty }
 
     var receivedAt: String? { document.string("receivedAt") }
     var channel: String? { document.string("channel") }
-    var area: String? { document.string("incident.area") }
+    var area: String? { document.value("incident.area")?.isSealed == true ? Self.sealedMark : document.string("incident.area") }
     var category: Int64? { if case .int(let n)? = document.value(Field.category) { n } else { nil } }
     var involvesChild: Bool? { bool(Field.involvesChild) }
     var ageUndetermined: Bool? { bool(Field.ageUndetermined) }
@@ -114,4 +137,10 @@ extension Value {
 
     /// The value for a text listing: strings quoted, others as written in JSON.
     var display: String { JSON.encode(json) }
+
+    /// True for a sealed value (tag 0x07).
+    var isSealed: Bool {
+        if case .sealed = self { return true }
+        return false
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import SyncClient
 import SyncEngine
+import SyncProtocol
 import Toolkit
 
 /// `fieldnode enroll`, `fieldnode sync` and `fieldnode daemon`: the node's side of the wire,
@@ -20,8 +21,12 @@ enum SyncCommands {
         let tls = TLSSettings(caFile: context.command.option("ca-file"), pinnedPublicKey: context.command.option("pin"))
         let label = context.command.option("label") ?? (node.nodeName.isEmpty ? nil : node.nodeName)
         let store = node.store, dataDir = node.home.directory
+        // The mission file is the trust anchor for the hub's sealing key: enrollment checks it.
+        let missionFile = try node.requireMissionFile()
+        let expected = Credentials.SealingKey(keyID: Hex.encode(missionFile.keyID), publicKey: missionFile.publicKey)
         let credentials = try AsyncBridge.wait {
-            try await Enrollment.enroll(hubURL: hub, token: token, store: store, dataDir: dataDir, tls: tls, label: label)
+            try await Enrollment.enroll(hubURL: hub, token: token, store: store, dataDir: dataDir, tls: tls, label: label,
+                                        expectedSealingKey: expected)
         }
         context.say("enrolled with the hub at \(credentials.hubURL.base) for mission \(credentials.mission)")
         context.say("node id:  \(credentials.nodeID.hex)")

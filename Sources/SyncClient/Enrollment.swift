@@ -28,7 +28,8 @@ public enum Enrollment {
     /// Enrolls this node with the hub at `hubURL` using `token`; returns and saves the
     /// credentials. `label` is an operator-chosen name the hub shows (optional, ≤ 64 bytes).
     public static func enroll(hubURL: String, token: String, store: Store, dataDir: String, tls: TLSSettings = TLSSettings(),
-                              label: String? = nil, transport: (any HubTransport)? = nil,
+                              label: String? = nil, expectedSealingKey: Credentials.SealingKey? = nil,
+                              transport: (any HubTransport)? = nil,
                               options: TransportOptions = TransportOptions(), attempts: Int = 3,
                               logger: Logger = .disabled) async throws(SyncClientError) -> Credentials {
         let hub = try HubURL(hubURL)
@@ -62,10 +63,25 @@ public enum Enrollment {
         }
         let credentials = try parseAnswer(responseBody, hub: hub, node: store.nodeID, key: key, tls: tls,
                                           now: store.options.wallClock())
+        if let expectedSealingKey {
+            try checkSealingKey(credentials.sealingKey, expected: expectedSealingKey)
+        }
         try await commit(credentials, store: store, dataDir: dataDir, offset: reply.clock?.offsetMilliseconds)
         logger.notice("enrolled with the hub", ["hub_id": credentials.hubNodeID.hex, "mission": credentials.mission,
                                                 "node": credentials.nodeID.hex])
         return credentials
+    }
+
+    /// The hub must seal to the key of the laptop's mission file (sync-v1.md §19.6): a hub that
+    /// answers with another key is not the one the laptop was provisioned for, or rotated its
+    /// key since. Nothing is saved then; the same token works again once that is settled.
+    static func checkSealingKey(_ answered: Credentials.SealingKey?, expected: Credentials.SealingKey) throws(SyncClientError) {
+        guard let answered, answered.keyID == expected.keyID, answered.publicKey == expected.publicKey else {
+            let got = answered.map { "key \($0.keyID)" } ?? "no sealing key"
+            throw SyncClientError(.enrollmentMismatch,
+                                  "the hub answered with \(got), but this laptop's mission file seals to key \(expected.keyID); nothing was saved. Check that this is your mission's hub; if its admin rotated the key, install the new mission file (`fieldnode init --mission-file FILE`) and run the same `fieldnode enroll` again",
+                                  retry: .stop)
+        }
     }
 
     static func checked(token: String, label: String?) throws(SyncClientError) -> String {

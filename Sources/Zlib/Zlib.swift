@@ -76,8 +76,11 @@ public enum Zlib {
     ///
     /// - Throws: `ZlibError` `.outputTooLarge`, `.truncated` (input ends mid-stream, including
     ///   empty input), `.corrupt` (with zlib's message), `.resourceExhausted`.
+    ///
+    /// With `ignoringTrailingBytes`, the first stream is the result and whatever follows its end
+    /// is ignored (to inflate a stream found inside a larger file).
     public static func decompress(_ bytes: [UInt8], format: Format = .gzip, maxOutputBytes: Int,
-                                  dictionary: [UInt8]? = nil) throws(ZlibError) -> [UInt8] {
+                                  dictionary: [UInt8]? = nil, ignoringTrailingBytes: Bool = false) throws(ZlibError) -> [UInt8] {
         precondition(maxOutputBytes >= 0, "maxOutputBytes must not be negative")
         let stream = try ZStream(.inflate, windowBits: format.windowBits)
         if let dictionary, format == .raw { try stream.setDictionary(dictionary, for: .inflate) }
@@ -99,7 +102,7 @@ public enum Zlib {
                     continue
                 case Z_STREAM_END:
                     let remaining = stream.pendingInput + (input.count - offset)
-                    if remaining == 0 { return .success(output) }
+                    if remaining == 0 || ignoringTrailingBytes { return .success(output) }
                     guard format == .gzip else {
                         return .failure(ZlibError(.corrupt, message: "\(remaining) bytes follow the end of the stream"))
                     }

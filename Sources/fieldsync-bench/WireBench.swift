@@ -37,7 +37,7 @@ enum WireBench {
         try samples.all.map { sample in
             let store = try WriteBench.nodeStore(mission: samples.mission)
             defer { Bench.remove(store.path) }
-            _ = try NodeReports.save(sample.report, store: store, mission: samples.mission)
+            _ = try NodeReports.save(sample.report, store: store, missionFile: NodeReports.throwawayMissionFile(mission: samples.mission))
             let ops = try store.pendingPush(peer: "hub")
             // One push carries them all (a report is far below 500 ops and 256 KiB), so the
             // session's batch splitting does not apply.

@@ -24,12 +24,13 @@ enum WriteBench {
 
     /// Saves `reports` in transactions of `perTransaction` reports (1: one `save` each).
     static func save(_ reports: [ReportIntake], perTransaction: Int, store: Store, mission: String) throws {
+        let missionFile = NodeReports.throwawayMissionFile(mission: mission)
         for start in stride(from: 0, to: reports.count, by: perTransaction) {
             let chunk = Array(reports[start..<min(start + perTransaction, reports.count)])
             if perTransaction == 1 {
-                _ = try NodeReports.save(chunk[0], store: store, mission: mission)
+                _ = try NodeReports.save(chunk[0], store: store, missionFile: missionFile)
             } else {
-                _ = try NodeReports.saveAll(chunk, store: store, mission: mission)
+                _ = try NodeReports.saveAll(chunk, store: store, missionFile: missionFile)
             }
         }
     }

@@ -38,8 +38,12 @@ import Testing
                                                            "hub.receivedAt"])
         #expect(!names.contains { $0.hasPrefix("victims[].identifiers") })
         #expect(report.fields.filter { $0.kind == .set }.map(\.name) == ["allegation.types", "needs"])
-        #expect(report.fields.filter(\.sealable).map(\.name) == ["allegation.narrative", "victims[].survivorCode",
-                                                                  "victims[].survivorPhoneCode", "victims[].survivorEncoding"])
+        // Sealed by default: every intake field but the three the laptop's list and the sync need,
+        // and the survivor codes and encoding.
+        #expect(report.fields.filter(\.sealed).map(\.name) == Contract.leaves.map(\.pattern).filter { !["mission", "channel", "receivedAt"].contains($0) }
+                + ["victims[].survivorCode", "victims[].survivorPhoneCode", "victims[].survivorEncoding"])
+        #expect(ReportCollection.isSealed("victims[3].sex") && ReportCollection.isSealed("allegation.narrative"))
+        #expect(!ReportCollection.isSealed("channel") && !ReportCollection.isSealed("derived.involvesChild") && !ReportCollection.isSealed("ref"))
         #expect(report.fields.filter { $0.writers.contains(.hub) }.map(\.name) == ["hub.receivedAt"])
         #expect(report.field("incident.coordinates.lat")?.type == .double)
         #expect(report.field("consent.followUpContact")?.type == .bool)
@@ -92,7 +96,8 @@ import Testing
             (Support.set("consent.followUpContact", .string("yes")), .wrongValue, "consent.followUpContact"),
             (Support.set("derived.category", .int(1), rank: 3), .wrongValue, "derived.category"),
             (Support.set("needs", .string("legal")), .wrongValue, "needs"),
-            (Support.set("incident.area", .sealed(SealedValue(keyID: [1], ciphertext: [2]))), .wrongValue, "incident.area"),
+            (Support.set("channel", .sealed(SealedValue(keyID: [1], ciphertext: [2]))), .wrongValue, "channel"),
+            (Support.set("derived.category", .sealed(SealedValue(keyID: [1], ciphertext: [2]))), .wrongValue, "derived.category"),
             (Support.op(.add(field: "incident.area", element: .string("x"))), .wrongValue, "incident.area"),
             (Support.op(.add(field: "needs", element: .null)), .wrongValue, "needs"),
             (Support.op(.add(field: "needs", element: .int(1))), .wrongValue, "needs"),

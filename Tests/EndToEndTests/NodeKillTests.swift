@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,8 @@ import Glibc
         let binary = try NodeProcess.binary()
         let directory = try TemporaryDirectory()
         let dataDir = directory.path + "/data"
-        let initialised = try await NodeProcess.run(["init", "--mission", "MINUSCA", "--node-name", "kill-test", "--data-dir", dataDir])
+        let initialised = try await NodeProcess.run(["init", "--mission", "MINUSCA", "--node-name", "kill-test", "--data-dir", dataDir,
+                                                     "--mission-file", try TestMissionFile.write(to: directory.path + "/mission.json")])
         try #require(initialised.status == 0, "\(initialised.stderr)")
         var expectedRefs = Set<String>()
         for round in 1...Self.rounds {

@@ -136,19 +136,21 @@ final class SyncCluster {
     func addNode(_ name: String, enroll: Bool = true, at url: String? = nil,
                  environment: [String: String] = [:]) async throws -> SyncNode {
         let created = SyncNode(name: name, dataDir: directory + "/node-" + name, environment: environment)
-        let initialised = try await node(created, ["init", "--mission", mission, "--node-name", name])
+        let initialised = try await node(created, ["init", "--mission", mission, "--node-name", name,
+                                                   "--mission-file", try await missionFile()])
         guard initialised.succeeded else { throw ProcessTestError("fieldnode init failed: \(initialised)") }
-        try Self.installLinkageKey(in: created.dataDir)
         if enroll { try await self.enroll(created, at: url ?? hubURL) }
         return created
     }
 
-    /// The mission's linkage key, one for every laptop of the cluster (what the mission file
-    /// will provision), written to `linkage.key` with mode 0600.
-    static func installLinkageKey(in dataDir: String) throws {
-        let path = dataDir + "/linkage.key"
-        try Data((String(repeating: "c3", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    /// The hub's mission file (`missionhub mission-file`), made once per cluster: what every
+    /// laptop is provisioned with.
+    func missionFile() async throws -> String {
+        let path = directory + "/mission.json"
+        if FileManager.default.fileExists(atPath: path) { return path }
+        let made = try await hubCommand(["mission-file", "--out", path])
+        guard made.succeeded else { throw ProcessTestError("missionhub mission-file failed: \(made)") }
+        return path
     }
 
     /// Issues a token at the hub (`missionhub node enroll`) and enrolls `node` with it at `url`.

@@ -56,7 +56,8 @@ import Testing
         #expect(try await cluster.hubReports() == reportsBefore)
         // A fresh data directory (a new node id) takes the name and syncs.
         let fresh = SyncNode(name: "desk", dataDir: cluster.directory + "/node-desk-replacement")
-        #expect(try await cluster.node(fresh, ["init", "--mission", cluster.mission, "--node-name", "desk"]).succeeded)
+        #expect(try await cluster.node(fresh, ["init", "--mission", cluster.mission, "--node-name", "desk",
+                                                "--mission-file", try await cluster.missionFile()]).succeeded)
         try await cluster.enroll(fresh, at: cluster.hubURL)
         let freshRefs = try await cluster.addSamples(fresh, [3])
         #expect(try await cluster.sync(fresh).succeeded)

@@ -17,7 +17,9 @@ import Testing
         let ref = try #require(try await cluster.addSamples(node, [0]).first)
         #expect(try await cluster.sync(node).succeeded)
         let stored = try await cluster.node(node, ["report", "show", ref, "--json"]).json()
-        let original = try #require(stored["report"]?["allegation"]?["narrative"]?.stringValue, "\(stored)")
+        #expect(stored["report"]?["allegation"]?["narrative"] == "(sealed)", "the laptop cannot read it back")
+        let atHub = try await cluster.hubCommand(["report", "show", ref, "--json"]).json()
+        let original = try #require(atHub["fields"]?["allegation.narrative"]?.stringValue, "\(atHub)")
         let received = try #require(try await cluster.hubReports().first { $0.ref == ref })
         #expect(received.receivedAt != nil, "the hub did not stamp \(ref) as received")
 

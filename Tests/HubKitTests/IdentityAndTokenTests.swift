@@ -141,8 +141,10 @@ import Testing
     @Test func thePrivateKeyLivesApartAndLooseModesAreRefused() async throws {
         let dir = temporaryDirectory() + "/hub"
         #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
-        let keys = try FileManager.default.contentsOfDirectory(atPath: dir + "/keys")
+        let keys = try FileManager.default.contentsOfDirectory(atPath: dir + "/keys").filter { $0 != HubLinkageKey.fileName }
         #expect(keys.count == 1 && keys[0].hasPrefix("sealing-") && keys[0].hasSuffix(".key"))
+        let linkage = dir + "/keys/" + HubLinkageKey.fileName
+        #expect(try FileManager.default.attributesOfItem(atPath: linkage)[.posixPermissions] as? Int == 0o600)
         let path = dir + "/keys/" + keys[0]
         let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
         #expect(mode & 0o077 == 0, "mode \(String(mode, radix: 8))")
@@ -151,9 +153,11 @@ import Testing
         // Neither the store nor a backup of it holds the private key.
         let backup = temporaryDirectory("backup") + "/b.sqlite"
         #expect(await runHub(["backup", "--out", backup, "--data-dir", dir]).status == 0)
+        let linkageKey = try #require(Hex.decode(try String(contentsOfFile: linkage, encoding: .utf8).trimmingCharacters(in: .newlines)))
         for file in [dir + "/hub.sqlite", dir + "/hub.sqlite-wal", dir + "/registry.sqlite", backup] {
             guard let bytes = FileManager.default.contents(atPath: file) else { continue }
             #expect(bytes.range(of: Data(privateKey)) == nil, "\(file) holds the private key")
+            #expect(bytes.range(of: Data(linkageKey)) == nil, "\(file) holds the linkage key")
         }
         // A key file group or others can read stops `serve` before it listens.
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)

@@ -39,26 +39,49 @@ import Testing
     }
 
     @Test func amendmentsAreValidatedLikeIntakeAndWrittenAsADifference() throws {
-        let (node, ref, _) = try nodeWithReport()
+        let (node, ref, id) = try nodeWithReport()
         let store = try node.openStore()
         let result = node.run(["report", "amend", ref, "--set", "incident.date=2026-02-01..2026-02-05",
                                "--set", "incident.coordinates=", "--set", "victims[2].ageBand=under_12",
                                "--set", "allegation.types=rape,transactional_sex", "--set", "alleged[0].unit="])
         #expect(result.status == 0, "\(result.stderr)")
         let shown = try report(node, ref)
-        let incident = try #require(shown["report"]?["incident"])
+        let opened = try node.opened(id)
+        let incident = try #require(opened["incident"])
         #expect(incident["date"] == nil)
         #expect(incident["dateFrom"] == "2026-02-01" && incident["dateTo"] == "2026-02-05")
         #expect(incident["coordinates"] == nil)
-        #expect(shown["report"]?["victims"]?[2] == ["ageBand": "under_12", "sex": "unknown"])
-        #expect(shown["report"]?["allegation"]?["types"] == ["rape", "transactional_sex"])
-        #expect(shown["report"]?["alleged"]?[0]?["unit"] == nil)
+        #expect(opened["victims"]?[2] == ["ageBand": "under_12", "sex": "unknown"])
+        #expect(opened["allegation"]?["types"] == ["rape", "transactional_sex"])
+        #expect(opened["alleged"]?[0]?["unit"] == nil)
         #expect(shown["derived"]?["involvesChild"] == true)
-        // The same values again: nothing to record.
+        #expect(shown["report"]?["incident"]?["dateFrom"] == "(sealed)" && shown["report"]?["victims"]?[2]?["ageBand"] == "(sealed)")
+        // A clear field with the value it has: nothing to record.
         let ops = try store.counts().ops
-        let again = node.run(["report", "amend", ref, "--set", "incident.area=Bambari"])
+        let again = node.run(["report", "amend", ref, "--set", "channel=hotline"])
         #expect(again.stdout == "\(ref) already has these values; nothing was changed\n")
         #expect(try store.counts().ops == ops)
+        // A sealed field cannot be compared: the node writes it again, sealed (one op).
+        let sealedAgain = node.run(["report", "amend", ref, "--set", "incident.area=Bambari"])
+        #expect(sealedAgain.stdout == "amended \(ref): incident.area\n")
+        #expect(try store.counts().ops == ops + 1)
+        #expect(try node.opened(id)["incident"]?["area"] == "Bambari")
+    }
+
+    @Test func amendingOneOfSeveralSealedAgeBandsNeverLowersTheChildFlags() throws {
+        let (node, ref, id) = try nodeWithReport()
+        // Reports.valid has two victims, one a child: lowering the adult's band says nothing
+        // about the other, which the node cannot read; the flag stays.
+        #expect(node.run(["report", "amend", ref, "--set", "victims[0].ageBand=25_39"]).status == 0)
+        #expect(try report(node, ref)["derived"]?["involvesChild"] == true)
+        // Raising to unknown is known without the others.
+        #expect(node.run(["report", "amend", ref, "--set", "victims[0].ageBand=unknown"]).status == 0)
+        #expect(try report(node, ref)["derived"]?["ageUndetermined"] == true)
+        // Both bands in one amendment: the flags are derived exactly again.
+        #expect(node.run(["report", "amend", ref, "--set", "victims[0].ageBand=25_39", "--set", "victims[1].ageBand=40_plus"]).status == 0)
+        let derived = try report(node, ref)["derived"]
+        #expect(derived?["involvesChild"] == false && derived?["ageUndetermined"] == false)
+        #expect(try node.opened(id)["victims"]?[1]?["ageBand"] == "40_plus")
     }
 
     @Test func setWithoutEqualsIsAUsageError() throws {
@@ -81,9 +104,10 @@ import Testing
                             action: .set(field: "incident.area", value: .string("Bria"), rank: 0, supersedes: []))
         _ = try store.applyPulled(peer: "hub", ops: [concurrent], nextCursor: 1)
         let shown = try report(node, ref)
-        #expect(shown["conflicts"] == [["field": "incident.area", "winner": "Bria", "losers": ["Bambari"]]])
+        // Ours was sealed at intake: the node shows that it lost, not what it was.
+        #expect(shown["conflicts"] == [["field": "incident.area", "winner": "Bria", "losers": ["(sealed)"]]])
         let text = node.run(["report", "show", ref]).stdout
-        #expect(text.contains("  incident.area: kept \"Bria\"; also written: \"Bambari\"\n"))
+        #expect(text.contains("  incident.area: kept \"Bria\"; also written: \"(sealed)\"\n"))
         #expect(try node.run(["report", "list", "--json"]).json()[0]?["conflicts"] == true)
         // Writing the field, even with the value that already wins, supersedes both heads.
         let settled = node.run(["report", "amend", ref, "--set", "incident.area=Bria"])

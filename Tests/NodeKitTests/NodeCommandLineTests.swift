@@ -48,7 +48,7 @@ import SyncProtocol
         }
         #expect(!FileManager.default.fileExists(atPath: node.storePath))
         let help = node.run(["init", "--help"]).stdout
-        #expect(help.contains("USAGE: fieldnode init --mission <code> --node-name <name> [--data-dir <dir>]\n"))
+        #expect(help.contains("USAGE: fieldnode init --mission <code> --node-name <name> [--mission-file <file>] [--data-dir <dir>]\n"))
     }
 
     @Test func theHiddenDebugCommandIsNotInHelp() throws {

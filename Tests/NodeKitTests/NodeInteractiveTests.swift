@@ -40,7 +40,7 @@ import Testing
         let saved = try result.json()
         let ref = try #require(saved["ref"]?.stringValue)
         let shown = try node.run(["report", "show", ref, "--json"]).json()
-        let report = try #require(shown["report"])
+        let report = try node.opened(try #require(saved["id"]?.stringValue))
         #expect(report["mission"] == "MINUSCA")
         #expect(report["channel"] == "hotline")
         #expect(report["incident"] == ["date": "2026-02-27", "dateApproximate": false, "area": "Bambari",
@@ -119,8 +119,7 @@ import Testing
         #expect(err.components(separatedBy: "Locality of the incident").count - 1 == 1)
         #expect(err.components(separatedBy: "Coordinates as LAT,LON").count - 1 == 3)
         #expect(err.components(separatedBy: "Mission [MINUSCA]").count - 1 == 2)
-        let ref = try #require(try result.json()["ref"]?.stringValue)
-        let report = try #require(try node.run(["report", "show", ref, "--json"]).json()["report"])
+        let report = try node.opened(try #require(try result.json()["id"]?.stringValue))
         #expect(report["incident"]?["date"] == "2026-02-27")
         #expect(report["allegation"]?["narrative"] == "Offered money for sex.\nShe was approached twice.")
     }

@@ -1,8 +1,11 @@
+import Collections
+import FieldModel
 import Foundation
 import JSON
 import NodeKit
 import SyncEngine
 import Testing
+import TestSupport
 
 /// What one in-process `fieldnode` run returned.
 struct RunResult {
@@ -61,20 +64,11 @@ final class TestNode {
         return RunResult(status: status, stdout: out.text, stderr: err.text)
     }
 
-    /// `init` for mission MINUSCA, checked.
-    func initialise(mission: String = "MINUSCA", linkageKey: Bool = true) throws {
-        let result = run(["init", "--mission", mission, "--node-name", "test-desk"])
+    /// `init` for mission MINUSCA with the test mission file (`TestMissionFile`), checked.
+    func initialise(mission: String = "MINUSCA") throws {
+        let missionFile = try TestMissionFile.write(mission: mission, to: root + "/mission-\(mission).json")
+        let result = run(["init", "--mission", mission, "--node-name", "test-desk", "--mission-file", missionFile])
         try #require(result.status == 0, "init failed: \(result.stderr)")
-        if linkageKey { try installLinkageKey() }
-    }
-
-    /// The mission's linkage key (what the mission file will provision), mode 0600.
-    static let linkageKeyText = String(repeating: "5a", count: 32) + "\n"
-
-    func installLinkageKey(_ text: String = TestNode.linkageKeyText, mode: Int = 0o600) throws {
-        let path = dataDir + "/linkage.key"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
     }
 
     /// Writes `text` to a file in the temp dir and returns its path.
@@ -97,6 +91,24 @@ final class TestNode {
     func snapshot() throws -> Snapshot {
         let store = try Store.open(path: storePath, expectedRole: .node)
         return Snapshot(state: try store.stateListing(), ops: try store.counts().ops)
+    }
+
+    /// The report `id` as the hub opens it: the stored fields with every sealed value opened by
+    /// the test key (`TestMissionFile`), assembled like intake. What the tests check content
+    /// with; `report show` itself shows `(sealed)`.
+    func opened(_ id: String) throws -> JSONValue {
+        let document = try #require(try openStore().document(ReportCollection.name, id))
+        var fields: [String: FieldValue] = [:]
+        var sets: [String: [String]] = [:]
+        for (path, state) in document.fields where ReportCollection.isIntake(path) {
+            if let value = FieldValue(try TestMissionFile.open(state.value, entity: id, field: path)) { fields[path] = value }
+        }
+        for (path, elements) in document.sets where ReportCollection.isIntake(path) {
+            sets[path] = try elements.compactMap { element in
+                if case .string(let text) = try TestMissionFile.open(element, entity: id, field: path) { text } else { nil }
+            }
+        }
+        return ReportDocument.assemble(fields: fields, sets: sets)
     }
 
     func openStore() throws -> Store {

@@ -105,3 +105,27 @@ struct CryptoSealedBoxTests {
         }
     }
 }
+
+/// `FieldBox` (sync-v1.md §7.3): a sealer that used all 65 536 ordinals of its ephemeral key
+/// draws a new one, so no (E, n) pair, and so no key and nonce, is ever used twice.
+@Suite struct CryptoFieldBoxTests {
+    @Test func theOrdinalNeverWrapsUnderOneEphemeralKey() throws {
+        let recipient = X25519.PrivateKey()
+        var sealer = try FieldBoxSealer(recipient: recipient.publicKey)
+        let context = Array("ctx".utf8)
+        var last: [UInt8] = []
+        for index in 0...65_536 {
+            let box = try sealer.seal([UInt8(index & 0xff)], context: context)
+            if index == 65_535 { last = box }
+            if index == 65_536 {
+                #expect(box[1..<33] != last[1..<33], "a new ephemeral key after 65 536 values")
+                #expect(box[33..<35] == [0, 0])
+                #expect(try FieldBox.open(box, with: recipient, context: context) == [0])
+            }
+        }
+        #expect(last[33..<35] == [0xff, 0xff])
+        #expect(try FieldBox.open(last, with: recipient, context: context) == [0xff])
+        #expect(throws: CryptoError.self) { try FieldBox.open(last, with: recipient, context: Array("other".utf8)) }
+        #expect(throws: CryptoError.self) { try FieldBox.open(Array(last.prefix(50)), with: recipient, context: context) }
+    }
+}
