@@ -37,6 +37,38 @@ public enum OpCodec {
         return w.bytes
     }
 
+    /// An encoding without its id, collection and entity: the hlc (8 bytes) followed by the
+    /// action. A store that keeps those three as columns stores only this; `assemble` puts them
+    /// back. Nil when `bytes` does not start as the encoding of an op with that id, collection
+    /// and entity would.
+    public static func stripped(_ bytes: [UInt8], id: OpID, collection: String, entity: String) -> [UInt8]? {
+        var w = ByteWriter(capacity: 32)
+        w.byte(version)
+        w.raw(id.origin.bytes)
+        w.uvarint(id.seq)
+        let hlcAt = w.bytes.count, namesAt = hlcAt + 8
+        w.string(collection)
+        w.string(entity)
+        let actionAt = hlcAt + 8 + (w.bytes.count - hlcAt)
+        guard bytes.count > actionAt, bytes[..<hlcAt].elementsEqual(w.bytes[..<hlcAt]),
+              bytes[namesAt..<actionAt].elementsEqual(w.bytes[hlcAt...]) else { return nil }
+        return Array(bytes[hlcAt..<namesAt]) + bytes[actionAt...]
+    }
+
+    /// The canonical encoding from its parts (`stripped`'s inverse): a concatenation, so the
+    /// bytes are exactly those that were stripped, never a re-encoding.
+    public static func assemble(_ id: OpID, collection: String, entity: String, stripped rest: [UInt8]) -> [UInt8] {
+        var w = ByteWriter(capacity: 40 + collection.utf8.count + entity.utf8.count + rest.count)
+        w.byte(version)
+        w.raw(id.origin.bytes)
+        w.uvarint(id.seq)
+        w.raw(Array(rest.prefix(8)))
+        w.string(collection)
+        w.string(entity)
+        w.raw(Array(rest.dropFirst(8)))
+        return w.bytes
+    }
+
     /// Decodes exactly one op, validating every limit and refusing trailing bytes.
     public static func decode(_ bytes: [UInt8]) throws(CodecError) -> Op {
         var r = ByteReader(bytes)
