@@ -41,6 +41,9 @@ final class MergeContext {
     }
 
     static let quarantineScope: Int64 = 1
+    /// Every op of a node is in this scope, and no node serves pulls: `ops_scope` leaves it out
+    /// (Schema invariant 1b).
+    static let localScope: Int64 = 2
 
     // Statements, prepared once per context (cache hits after the first transaction).
     private let insertOp: Statement

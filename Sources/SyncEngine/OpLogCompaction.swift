@@ -64,7 +64,7 @@ enum OpLogCompaction {
         }
         try db.execute("""
             DROP TABLE ops_0003;
-            CREATE INDEX ops_scope ON ops(scope, local_seq);
+            CREATE INDEX ops_scope ON ops(scope, local_seq) WHERE \(Schema.scopeIndexCondition);
             """)
     }
 }

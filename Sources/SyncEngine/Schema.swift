@@ -13,6 +13,9 @@ import SQLite
 ///    id, collection and entity its columns hold (`StoredBody`, `OpCodec.stripped`); a quarantined
 ///    op has `entity_id` NULL and its whole encoding. `OpCodec.assemble` gives the received bytes
 ///    back exactly, by concatenation.
+/// 1b. `ops_scope` (scope, local_seq) serves pulls only, and no node serves pulls: it leaves out
+///    the local scope (id 2), which holds every op of a node and none of a hub. A query that uses
+///    it must carry `scopeIndexCondition` as a term of its own.
 /// 2. An op is merged into state (entities, registers, conflicts, superseded, set_*) in the same
 ///    transaction that inserts it. Quarantined ops have scope 1 (`quarantine`) and touch no state
 ///    table. Scope names are interned in `scopes`; ids 1–4 are fixed (quarantine, local, hub, ref).
@@ -49,6 +52,9 @@ import SQLite
 ///    `0002-override-quarantine` does it for the registers).
 enum Schema {
     /// The engine's own tables: no caller's statement may write them (`StoreTransaction.local`).
+    /// The condition of the partial index `ops_scope` (invariant 1b).
+    static let scopeIndexCondition = "scope <> \(MergeContext.localScope)"
+
     static let engineTables: Set<String> = ["meta", "scopes", "ops", "origin_ids", "origins", "entities", "registers", "conflicts",
                                             "superseded", "set_adds", "set_removed", "peers", "quarantine", "schema_migrations"]
 

@@ -172,12 +172,15 @@ extension Store {
         }.filter { $0 != MergeContext.quarantineScope }
         guard !ids.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
         let placeholders = ids.indices.map { "?\($0 + 4)" }.joined(separator: ", ")
+        // `ops_scope` is partial (Schema invariant 1b): a query that does not ask for the local
+        // scope says so in these words, or SQLite cannot use the index.
+        let indexed = ids.contains(MergeContext.localScope) ? "" : " AND o.\(Schema.scopeIndexCondition)"
         // The puller's own ops are left out in SQL (spec §10.4 allows it): they cost neither a
         // row of the page nor a round trip. The scope index holds (origin_id, seq) as the key.
         let walk = try db.cachedStatement("""
             SELECT o.local_seq, o.origin_id, o.seq, length(o.body), length(CAST(e.collection AS BLOB)), length(CAST(e.entity AS BLOB))
             FROM ops o LEFT JOIN entities e ON e.id = o.entity_id
-            WHERE o.scope IN (\(placeholders)) AND o.local_seq > ?1 AND o.origin_id IS NOT \(StoredBody.originID(3))
+            WHERE o.scope IN (\(placeholders))\(indexed) AND o.local_seq > ?1 AND o.origin_id IS NOT \(StoredBody.originID(3))
             ORDER BY o.local_seq LIMIT ?2
             """)
         let bodyOf = try db.cachedStatement("SELECT \(StoredBody.columns) FROM ops o \(StoredBody.joins) WHERE o.origin_id = ?1 AND o.seq = ?2")
@@ -202,8 +205,8 @@ extension Store {
         if !more {
             // Everything after `next` in these scopes is the puller's own: move past it, so the
             // next pull does not walk it again.
-            let last = try db.cachedStatement("SELECT max(local_seq) FROM ops WHERE scope IN (\(ids.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))")
-                .queryFirst(scopeArguments) { $0.int64(0) } ?? nil
+            let last = try db.cachedStatement("SELECT max(o.local_seq) FROM ops o WHERE o.scope IN (\(placeholders))\(indexed)")
+                .queryFirst([.null, .null, .null] + scopeArguments) { $0.int64(0) } ?? nil
             if let last, last > next { next = last }
         }
         return PullSlice(ops: ops, nextCursor: next, more: more)
