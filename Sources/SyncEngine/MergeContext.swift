@@ -17,6 +17,7 @@ final class MergeContext {
     private var nextLocalSeq: Int64
     private var scopeIDs: [String: Int64] = [:]
     private var originIDs: [NodeID: Int64] = [:]
+    private var fieldIDs: [String: Int64] = [:]
     /// What this transaction learned about each entity: its row id and (on the hub) its scope,
     /// which a scope policy computes from the collection and entity alone.
     private var interned: [EntityName: Interned] = [:]
@@ -61,8 +62,8 @@ final class MergeContext {
         nextLocalSeq = try db.cachedStatement("SELECT value FROM meta WHERE key = 'next_local_seq'")
             .queryFirst { $0.int64(0) ?? 1 } ?? 1
         insertOp = try db.cachedStatement("""
-            INSERT INTO ops(origin_id, seq, local_seq, scope, received_at, entity_id, body)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(origin_id, seq) DO NOTHING
+            INSERT INTO ops(origin_id, seq, local_seq, scope, received_at, entity_id, field_id, body)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(origin_id, seq) DO NOTHING
             """)
         registers = try RegisterMerger(db: db)
         selectRemoved = try db.cachedStatement("""
@@ -141,6 +142,23 @@ final class MergeContext {
         return id
     }
 
+    /// The id of a field name in `field_names` (Schema invariant 1a), creating it on first sight.
+    func fieldID(_ name: String) throws -> Int64 {
+        if let id = fieldIDs[name] { return id }
+        let id = try Self.intern(name, in: db)
+        fieldIDs[name] = id
+        return id
+    }
+
+    /// `name`'s row id in `field_names`, inserted when missing.
+    static func intern(_ name: String, in db: Database) throws -> Int64 {
+        try db.cachedStatement("INSERT INTO field_names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING").execute([.text(name)])
+        guard let id = try db.cachedStatement("SELECT id FROM field_names WHERE name = ?1").queryFirst([.text(name)], { $0.int64(0) }) ?? nil else {
+            throw StoreError(.database, "field name \(name) has no id after it was stored; run `verify`")
+        }
+        return id
+    }
+
     func scopeID(_ name: String) throws -> Int64 {
         if let id = scopeIDs[name] { return id }
         let id: Int64
@@ -180,8 +198,9 @@ final class MergeContext {
                 entity = try entityID(op.collection, op.entity, hlc: op.hlc)
             }
         }
+        let field: Int64? = try entity == nil ? nil : StoredBody.field(of: op).map(fieldID)
         try insertOp.execute([.integer(originID), op.seq.databaseValue, .integer(nextLocalSeq), .integer(scope),
-                              receivedAt.databaseValue, entity.map { .integer($0) } ?? .null,
+                              receivedAt.databaseValue, entity.map { .integer($0) } ?? .null, field.map { .integer($0) } ?? .null,
                               .blob(try StoredBody.stored(body, of: op, interned: entity != nil))])
         if db.changes == 1 {
             nextLocalSeq += 1

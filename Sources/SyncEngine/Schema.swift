@@ -9,10 +9,11 @@ import SQLite
 ///    skip an op (an op released from quarantine gets a new number).
 /// 1a. Since `0004-compact-ops`, `ops` is keyed by (origin_id, seq): origins are interned in
 ///    `origin_ids` (16 bytes once, not in every op and every index entry), and a merged op's
-///    entity in `entities` (`entity_id`). `body` is then the op's canonical encoding without the
-///    id, collection and entity its columns hold (`StoredBody`, `OpCodec.stripped`); a quarantined
-///    op has `entity_id` NULL and its whole encoding. `OpCodec.assemble` gives the received bytes
-///    back exactly, by concatenation.
+///    entity in `entities` (`entity_id`) and field name in `field_names` (`field_id`, NULL for an
+///    exist op). `body` is then the op's canonical encoding without the id, collection, entity and
+///    field its columns hold (`StoredBody`, `OpCodec.stripped`); a quarantined op has `entity_id`
+///    and `field_id` NULL and its whole encoding. `OpCodec.assemble` gives the received bytes back
+///    exactly, by concatenation.
 /// 1b. `ops_scope` (scope, local_seq) serves pulls only, and no node serves pulls: it leaves out
 ///    the local scope (id 2), which holds every op of a node and none of a hub. A query that uses
 ///    it must carry `scopeIndexCondition` as a term of its own.
@@ -55,7 +56,7 @@ enum Schema {
     /// The condition of the partial index `ops_scope` (invariant 1b).
     static let scopeIndexCondition = "scope <> \(MergeContext.localScope)"
 
-    static let engineTables: Set<String> = ["meta", "scopes", "ops", "origin_ids", "origins", "entities", "registers", "conflicts",
+    static let engineTables: Set<String> = ["meta", "scopes", "ops", "origin_ids", "field_names", "origins", "entities", "registers", "conflicts",
                                             "superseded", "set_adds", "set_removed", "peers", "quarantine", "schema_migrations"]
 
     /// The engine's migrations followed by the caller's local ones (see `LocalMigration`).

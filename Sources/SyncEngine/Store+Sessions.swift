@@ -178,8 +178,9 @@ extension Store {
         // The puller's own ops are left out in SQL (spec §10.4 allows it): they cost neither a
         // row of the page nor a round trip. The scope index holds (origin_id, seq) as the key.
         let walk = try db.cachedStatement("""
-            SELECT o.local_seq, o.origin_id, o.seq, length(o.body), length(CAST(e.collection AS BLOB)), length(CAST(e.entity AS BLOB))
-            FROM ops o LEFT JOIN entities e ON e.id = o.entity_id
+            SELECT o.local_seq, o.origin_id, o.seq, length(o.body), length(CAST(e.collection AS BLOB)), length(CAST(e.entity AS BLOB)),
+                   length(CAST(f.name AS BLOB))
+            FROM ops o LEFT JOIN entities e ON e.id = o.entity_id LEFT JOIN field_names f ON f.id = o.field_id
             WHERE o.scope IN (\(placeholders))\(indexed) AND o.local_seq > ?1 AND o.origin_id IS NOT \(StoredBody.originID(3))
             ORDER BY o.local_seq LIMIT ?2
             """)
@@ -192,7 +193,8 @@ extension Store {
         try walk.forEachRow([.integer(cursor), .integer(Int64(maxOps + 1)), excludingOrigin?.databaseValue ?? .null] + scopeArguments) { row in
             guard ops.count < maxOps else { more = true; return .stop }
             let localSeq = row.int64(0) ?? 0
-            let length = StoredBody.canonicalLength(stored: row.int(3) ?? 0, seq: row.uint64(2) ?? 0, collectionBytes: row.int(4), entityBytes: row.int(5))
+            let length = StoredBody.canonicalLength(stored: row.int(3) ?? 0, seq: row.uint64(2) ?? 0, collectionBytes: row.int(4), entityBytes: row.int(5),
+                                                     fieldBytes: row.int(6))
             if !ops.isEmpty && bytes + length > maxBytes { more = true; return .stop }
             next = localSeq
             // Same connection, same read snapshot as the walk (it is still stepping): the

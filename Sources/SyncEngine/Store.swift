@@ -282,9 +282,11 @@ public final class Store: @unchecked Sendable {
             // Schema invariant 1a: a merged op's entity is interned, a quarantined op's is not.
             let misfiled = try db.scalar("""
                 SELECT count(*) FROM ops o LEFT JOIN entities e ON e.id = o.entity_id LEFT JOIN origin_ids n ON n.id = o.origin_id
+                LEFT JOIN field_names f ON f.id = o.field_id
                 WHERE n.id IS NULL OR (o.scope = ?1) <> (o.entity_id IS NULL) OR (o.entity_id IS NOT NULL AND e.id IS NULL)
+                   OR (o.field_id IS NOT NULL AND (f.id IS NULL OR o.entity_id IS NULL))
                 """, [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
-            if misfiled > 0 { problems.append("\(misfiled) ops have an origin or entity id that does not match their scope or any row") }
+            if misfiled > 0 { problems.append("\(misfiled) ops have an origin, entity or field id that does not match their scope or any row") }
             let overridden = try db.scalar("""
                 SELECT (SELECT count(*) FROM registers r JOIN superseded s ON s.entity_id = r.entity_id AND s.field = r.field
                         AND s.origin = r.origin AND s.seq = r.seq WHERE s.rank >= r.rank)

@@ -31,7 +31,7 @@ enum StorageBench {
 
     static func run(samples: Samples, sizes: [Int], pushReports: Int, runs: Int, progress: (Point) -> Void) throws {
         let directory = Bench.scratchDirectory()
-        defer { if ProcessInfo.processInfo.environment["KEEP"] == nil { try? FileManager.default.removeItem(atPath: directory) } else { print(directory) } }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let hub = try HubStore.create(dataDirectory: directory + "/hub", mission: samples.mission, options: HubStore.options())
         let node = try WriteBench.nodeStore(mission: samples.mission, in: directory)
         let sampleGzip = samples.all.map { Double(Zlib.compress($0.bytes, format: .gzip).count) }

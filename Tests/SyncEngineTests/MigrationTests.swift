@@ -23,6 +23,7 @@ import SyncProtocol
             DELETE FROM schema_migrations WHERE name = '\(OpLogCompaction.name)';
             DROP TABLE ops;
             DROP TABLE origin_ids;
+            DROP TABLE field_names;
             CREATE TABLE ops(origin BLOB NOT NULL CHECK (length(origin) = 16), seq INTEGER NOT NULL CHECK (seq >= 1),
                 local_seq INTEGER NOT NULL, scope INTEGER NOT NULL REFERENCES scopes(id), received_at INTEGER NOT NULL,
                 body BLOB NOT NULL, PRIMARY KEY (origin, seq)) STRICT, WITHOUT ROWID;
