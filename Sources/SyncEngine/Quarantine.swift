@@ -54,7 +54,7 @@ struct Quarantine {
             SELECT \(StoredBody.columns), o.received_at FROM ops o \(StoredBody.joins)
             WHERE o.origin_id = \(StoredBody.originID(1)) AND o.seq = ?2 AND o.scope = ?3
             """).queryFirst([id.origin.databaseValue, id.seq.databaseValue, .integer(MergeContext.quarantineScope)]) {
-                (try StoredBody.canonical($0), $0.uint64(5) ?? 0)
+                (try StoredBody.canonical($0), $0.uint64(StoredBody.columnCount) ?? 0)
             }
         guard let (body, receivedAt) = row else {
             throw StoreError(.database, "quarantined op \(id) has no stored body; run `verify` and restore the store from a backup")

@@ -111,7 +111,7 @@ extension Store {
             var found: [OpID: StoredOp] = [:]
             for id in Set(ids) {
                 guard let row = try select.queryFirst([id.origin.databaseValue, id.seq.databaseValue], { row in
-                    (try StoredBody.canonical(row), row.uint64(5) ?? 0)
+                    (try StoredBody.canonical(row), row.uint64(StoredBody.columnCount) ?? 0)
                 }) else { continue }
                 found[id] = StoredOp(op: try OpCodec.decode(row.0), receivedAt: row.1)
             }

@@ -14,6 +14,8 @@ import SyncProtocol
 enum StoredBody {
     /// The columns `canonical(_:at:)` reads, for a query `FROM ops o` joined with `joins`.
     static let columns = "n.origin, o.seq, e.collection, e.entity, f.name, o.body"
+    /// How many columns `columns` names: the index of the first column after them.
+    static let columnCount = 6
     static let joins = """
         JOIN origin_ids n ON n.id = o.origin_id LEFT JOIN entities e ON e.id = o.entity_id \
         LEFT JOIN field_names f ON f.id = o.field_id

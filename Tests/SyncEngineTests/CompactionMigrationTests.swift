@@ -12,16 +12,17 @@ import SyncProtocol
 
     /// A copy of fixture `name` (0003 schema) in `dir`, with the ops it holds read raw, before
     /// any code of today's engine touches it.
-    static func fixture(_ name: String, in dir: TempDir) throws -> (path: String, ops: [OpID: [UInt8]], state: [UInt8]) {
+    static func fixture(_ name: String, in dir: TempDir) throws -> (path: String, ops: [OpID: [UInt8]], state: [UInt8], receivedAt: [OpID: UInt64]) {
         let path = dir.file(name + ".sqlite")
         try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent(name + "-0003.sqlite").path, toPath: path)
         let db = try Database(path: path, options: DatabaseOptions(readOnly: true, create: false, journalModeWAL: false))
-        let rows = try db.query("SELECT origin, seq, body FROM ops") { row in
-            (OpID(origin: NodeID(bytes: row.blob(0) ?? [])!, seq: row.uint64(1) ?? 0), row.blob(2) ?? [])
+        let rows = try db.query("SELECT origin, seq, body, received_at FROM ops") { row in
+            (OpID(origin: NodeID(bytes: row.blob(0) ?? [])!, seq: row.uint64(1) ?? 0), row.blob(2) ?? [], row.uint64(3) ?? 0)
         }
         try db.close()
         let state = try [UInt8](Data(contentsOf: fixtures.appendingPathComponent(name + "-0003.state")))
-        return (path, Dictionary(uniqueKeysWithValues: rows), state)
+        return (path, Dictionary(uniqueKeysWithValues: rows.map { ($0.0, $0.1) }), state,
+                Dictionary(uniqueKeysWithValues: rows.map { ($0.0, $0.2) }))
     }
 
     /// The fixtures' test clock (expected-0003.txt), so nothing in quarantine comes due on open.
@@ -40,7 +41,7 @@ import SyncProtocol
     @Test(arguments: ["node", "hub"])
     func everyOpKeepsItsBytesAndTheStateItsDigest(_ name: String) throws {
         let dir = TempDir()
-        let (path, before, state) = try Self.fixture(name, in: dir)
+        let (path, before, state, receivedAt) = try Self.fixture(name, in: dir)
         #expect(before.count == (name == "node" ? 101 : 103))
         let clock = ManualClock(Self.clock)
         let store = try Store.open(path: path, options: options(clock))
@@ -50,6 +51,14 @@ import SyncProtocol
         // Also through the public readers: stored ops and what a push or a pull serves.
         let stored = try store.storedOps(Array(before.keys))
         #expect(stored.count == before.count && stored.allSatisfy { OpCodec.encode($0.value.op) == before[$0.key] })
+        #expect(stored.allSatisfy { $0.value.receivedAt == receivedAt[$0.key] && $0.value.receivedAt > 0 })
+        // The quarantined ops keep their arrival time too (what a release records).
+        if name == "hub" {
+            let held = try store.queue.sync { db in
+                try Quarantine(db: db).all(origin: nil).map { try Quarantine(db: db).load($0) }
+            }
+            #expect(held.count == 2 && held.allSatisfy { receivedAt[$0.op.id] == $0.receivedAt && before[$0.op.id] == OpCodec.encode($0.op) })
+        }
         #expect(try store.canonicalState() == state)
         #expect(try store.verify().isEmpty)
         // The old pages were given back (the compaction VACUUMs once).
