@@ -12,7 +12,7 @@ import SyncProtocol
 /// nothing twice. A report whose creation was quarantined (clock far ahead) is stamped when it
 /// is released: the release names the entities it touched (`ApplyOutcome.releasedEntities`),
 /// and only those are looked at — never every report (at 108k reports that sweep took 9.8 s).
-enum ReceiptStamper {
+public enum ReceiptStamper {
     static let collection = ReportCollection.name
     static let field = ReportCollection.Field.hubReceivedAt
 
@@ -24,7 +24,7 @@ enum ReceiptStamper {
 
     /// The same inside a caller's transaction (the push: apply, stamp and ack read commit as one).
     @discardableResult
-    static func stamp(in transaction: StoreTransaction, batch ops: [Op], released: [EntityRef] = [], now: UInt64) throws -> Int {
+    public static func stamp(in transaction: StoreTransaction, batch ops: [Op], released: [EntityRef] = [], now: UInt64) throws -> Int {
         var candidates = Set(ops.compactMap { op -> String? in
             guard op.collection == collection, case .exist = op.action else { return nil }
             return op.entity

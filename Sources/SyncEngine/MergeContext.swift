@@ -16,6 +16,8 @@ final class MergeContext {
     let db: Database
     private var nextLocalSeq: Int64
     private var scopeIDs: [String: Int64] = [:]
+    private var originIDs: [NodeID: Int64] = [:]
+    private var fieldIDs: [String: Int64] = [:]
     /// What this transaction learned about each entity: its row id and (on the hub) its scope,
     /// which a scope policy computes from the collection and entity alone.
     private var interned: [EntityName: Interned] = [:]
@@ -40,6 +42,9 @@ final class MergeContext {
     }
 
     static let quarantineScope: Int64 = 1
+    /// Every op of a node is in this scope, and no node serves pulls: `ops_scope` leaves it out
+    /// (Schema invariant 1b).
+    static let localScope: Int64 = 2
 
     // Statements, prepared once per context (cache hits after the first transaction).
     private let insertOp: Statement
@@ -57,8 +62,8 @@ final class MergeContext {
         nextLocalSeq = try db.cachedStatement("SELECT value FROM meta WHERE key = 'next_local_seq'")
             .queryFirst { $0.int64(0) ?? 1 } ?? 1
         insertOp = try db.cachedStatement("""
-            INSERT INTO ops(origin, seq, local_seq, scope, received_at, body)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(origin, seq) DO NOTHING
+            INSERT INTO ops(origin_id, seq, local_seq, scope, received_at, entity_id, field_id, body)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(origin_id, seq) DO NOTHING
             """)
         registers = try RegisterMerger(db: db)
         selectRemoved = try db.cachedStatement("""
@@ -125,6 +130,35 @@ final class MergeContext {
         return info.scope!
     }
 
+    /// The origin's integer id in `origin_ids` (Schema invariant 1a), creating it on first sight.
+    func originID(_ origin: NodeID) throws -> Int64 {
+        if let id = originIDs[origin] { return id }
+        try db.cachedStatement("INSERT INTO origin_ids(origin) VALUES (?1) ON CONFLICT(origin) DO NOTHING").execute([origin.databaseValue])
+        guard let id = try db.cachedStatement("SELECT id FROM origin_ids WHERE origin = ?1")
+            .queryFirst([origin.databaseValue], { $0.int64(0) }) ?? nil else {
+            throw StoreError(.database, "origin \(origin.hex) has no id after it was stored; run `verify`")
+        }
+        originIDs[origin] = id
+        return id
+    }
+
+    /// The id of a field name in `field_names` (Schema invariant 1a), creating it on first sight.
+    func fieldID(_ name: String) throws -> Int64 {
+        if let id = fieldIDs[name] { return id }
+        let id = try Self.intern(name, in: db)
+        fieldIDs[name] = id
+        return id
+    }
+
+    /// `name`'s row id in `field_names`, inserted when missing.
+    static func intern(_ name: String, in db: Database) throws -> Int64 {
+        try db.cachedStatement("INSERT INTO field_names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING").execute([.text(name)])
+        guard let id = try db.cachedStatement("SELECT id FROM field_names WHERE name = ?1").queryFirst([.text(name)], { $0.int64(0) }) ?? nil else {
+            throw StoreError(.database, "field name \(name) has no id after it was stored; run `verify`")
+        }
+        return id
+    }
+
     func scopeID(_ name: String) throws -> Int64 {
         if let id = scopeIDs[name] { return id }
         let id: Int64
@@ -152,19 +186,38 @@ final class MergeContext {
         } else {
             scope = try scopeID(ScopePolicy.local)
         }
-        try insertOp.execute([op.origin.databaseValue, op.seq.databaseValue, .integer(nextLocalSeq), .integer(scope),
-                              receivedAt.databaseValue, .blob(body)])
+        // A merged op's entity is interned here (merge would create it next): its body then
+        // leaves out what the columns hold (`StoredBody`). A quarantined op's stays whole.
+        let originID = try originID(op.origin)
+        var entity: Int64? = nil
+        if merged {
+            entity = try existingEntityID(op.collection, op.entity)
+            // A new entity's row is made only for a new op: a second copy of a quarantined op
+            // must not create the state row its first copy does not have.
+            if entity == nil, try isHeld(originID, op.seq) == false {
+                entity = try entityID(op.collection, op.entity, hlc: op.hlc)
+            }
+        }
+        let field: Int64? = try entity == nil ? nil : StoredBody.field(of: op).map(fieldID)
+        try insertOp.execute([.integer(originID), op.seq.databaseValue, .integer(nextLocalSeq), .integer(scope),
+                              receivedAt.databaseValue, entity.map { .integer($0) } ?? .null, field.map { .integer($0) } ?? .null,
+                              .blob(try StoredBody.stored(body, of: op, interned: entity != nil))])
         if db.changes == 1 {
             nextLocalSeq += 1
             if !merged { try Quarantine(db: db).hold(op, receivedAt: receivedAt) }
             return .inserted
         }
-        let existing = try db.cachedStatement("SELECT body FROM ops WHERE origin = ? AND seq = ?")
-            .queryFirst([op.origin.databaseValue, op.seq.databaseValue]) { $0.blob(0) } ?? nil
+        let existing = try db.cachedStatement("""
+            SELECT \(StoredBody.columns) FROM ops o \(StoredBody.joins) WHERE o.origin_id = ?1 AND o.seq = ?2
+            """).queryFirst([.integer(originID), op.seq.databaseValue]) { try StoredBody.canonical($0) }
         if existing != body {
             throw StoreError(.divergentOp, "op \(op.id) arrived with content different from the copy already stored; the sending replica reuses sequence numbers (was it restored from a backup?)")
         }
         return .duplicate
+    }
+
+    private func isHeld(_ originID: Int64, _ seq: UInt64) throws -> Bool {
+        try db.cachedStatement("SELECT 1 FROM ops WHERE origin_id = ?1 AND seq = ?2").queryFirst([.integer(originID), seq.databaseValue]) { _ in true } ?? false
     }
 
     /// Merges a quarantined op now: it leaves the quarantine and is stored again, merged, under a

@@ -13,7 +13,7 @@ struct OpLog {
             var contiguous = current
             scan: while true {
                 let next = try db.cachedStatement("""
-                    SELECT seq FROM ops WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT 512
+                    SELECT seq FROM ops WHERE origin_id = \(StoredBody.originID(1)) AND seq > ?2 ORDER BY seq LIMIT 512
                     """).query([origin.databaseValue, contiguous.databaseValue]) { $0.uint64(0) ?? 0 }
                 if next.isEmpty { break }
                 for seq in next {
@@ -31,7 +31,7 @@ struct OpLog {
     }
 
     static func maxSeqInOps(_ db: Database, origin: NodeID) throws -> UInt64 {
-        try db.cachedStatement("SELECT max(seq) FROM ops WHERE origin = ?")
+        try db.cachedStatement("SELECT max(seq) FROM ops WHERE origin_id = \(StoredBody.originID(1))")
             .queryFirst([origin.databaseValue]) { $0.uint64(0) ?? 0 } ?? 0
     }
 
@@ -78,7 +78,7 @@ struct OpLog {
         var reportedMax = maxSeq
         if maxSeq > contiguous {
             var expected = contiguous + 1
-            let seqs = try db.cachedStatement("SELECT seq FROM ops WHERE origin = ?1 AND seq > ?2 ORDER BY seq")
+            let seqs = try db.cachedStatement("SELECT seq FROM ops WHERE origin_id = \(StoredBody.originID(1)) AND seq > ?2 ORDER BY seq")
                 .query([origin.databaseValue, contiguous.databaseValue]) { $0.uint64(0) ?? 0 }
             for seq in seqs {
                 if seq > expected {

@@ -21,7 +21,7 @@ struct Quarantine {
     func remove(_ id: OpID) throws {
         let args: [DatabaseValue] = [id.origin.databaseValue, id.seq.databaseValue]
         try db.cachedStatement("DELETE FROM quarantine WHERE origin = ?1 AND seq = ?2").execute(args)
-        try db.cachedStatement("DELETE FROM ops WHERE origin = ?1 AND seq = ?2 AND scope = ?3")
+        try db.cachedStatement("DELETE FROM ops WHERE origin_id = \(StoredBody.originID(1)) AND seq = ?2 AND scope = ?3")
             .execute(args + [.integer(MergeContext.quarantineScope)])
     }
 
@@ -50,9 +50,11 @@ struct Quarantine {
 
     /// The stored op and its arrival time.
     func load(_ id: OpID) throws -> (op: Op, receivedAt: UInt64) {
-        let row = try db.cachedStatement("SELECT body, received_at FROM ops WHERE origin = ?1 AND seq = ?2 AND scope = ?3")
-            .queryFirst([id.origin.databaseValue, id.seq.databaseValue, .integer(MergeContext.quarantineScope)]) {
-                ($0.blob(0) ?? [], $0.uint64(1) ?? 0)
+        let row = try db.cachedStatement("""
+            SELECT \(StoredBody.columns), o.received_at FROM ops o \(StoredBody.joins)
+            WHERE o.origin_id = \(StoredBody.originID(1)) AND o.seq = ?2 AND o.scope = ?3
+            """).queryFirst([id.origin.databaseValue, id.seq.databaseValue, .integer(MergeContext.quarantineScope)]) {
+                (try StoredBody.canonical($0), $0.uint64(StoredBody.columnCount) ?? 0)
             }
         guard let (body, receivedAt) = row else {
             throw StoreError(.database, "quarantined op \(id) has no stored body; run `verify` and restore the store from a backup")
@@ -65,7 +67,8 @@ struct Quarantine {
         return OpID(origin: origin, seq: seq)
     }
 
-    /// Indexes every quarantine-scope op already in `ops` (the migration that added the table).
+    /// Indexes every quarantine-scope op already in `ops` (the migration that added the table;
+    /// it reads the op log as migration 0001 made it, before `0004-compact-ops`).
     static func rebuild(_ db: Database) throws {
         let q = Quarantine(db: db)
         let bodies = try db.cachedStatement("SELECT body, received_at FROM ops WHERE scope = ?1")

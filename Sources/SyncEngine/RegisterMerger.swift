@@ -117,7 +117,8 @@ struct RegisterMerger {
     }
 
     /// Rebuilds every register from the merged set ops of the op log (state is a pure function
-    /// of the ops). Used by the migration that introduced causal override.
+    /// of the ops). Used by the migration that introduced causal override, so it reads the op log
+    /// as migration 0001 made it (bodies whole, origins inline), before `0004-compact-ops`.
     static func rebuild(_ db: Database) throws {
         try db.execute("DELETE FROM registers; DELETE FROM conflicts; DELETE FROM superseded;")
         let merger = try RegisterMerger(db: db)

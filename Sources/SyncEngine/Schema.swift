@@ -7,6 +7,16 @@ import SQLite
 ///    (origin, seq). `local_seq` is this replica's arrival number, taken from `meta.next_local_seq`
 ///    in the inserting transaction: strictly increasing, never reused, so a pull cursor can never
 ///    skip an op (an op released from quarantine gets a new number).
+/// 1a. Since `0004-compact-ops`, `ops` is keyed by (origin_id, seq): origins are interned in
+///    `origin_ids` (16 bytes once, not in every op and every index entry), and a merged op's
+///    entity in `entities` (`entity_id`) and field name in `field_names` (`field_id`, NULL for an
+///    exist op). `body` is then the op's canonical encoding without the id, collection, entity and
+///    field its columns hold (`StoredBody`, `OpCodec.stripped`); a quarantined op has `entity_id`
+///    and `field_id` NULL and its whole encoding. `OpCodec.assemble` gives the received bytes back
+///    exactly, by concatenation.
+/// 1b. `ops_scope` (scope, local_seq) serves pulls only, and no node serves pulls: it leaves out
+///    the local scope (id 2), which holds every op of a node and none of a hub. A query that uses
+///    it must carry `scopeIndexCondition` as a term of its own.
 /// 2. An op is merged into state (entities, registers, conflicts, superseded, set_*) in the same
 ///    transaction that inserts it. Quarantined ops have scope 1 (`quarantine`) and touch no state
 ///    table. Scope names are interned in `scopes`; ids 1–4 are fixed (quarantine, local, hub, ref).
@@ -43,7 +53,10 @@ import SQLite
 ///    `0002-override-quarantine` does it for the registers).
 enum Schema {
     /// The engine's own tables: no caller's statement may write them (`StoreTransaction.local`).
-    static let engineTables: Set<String> = ["meta", "scopes", "ops", "origins", "entities", "registers", "conflicts",
+    /// The condition of the partial index `ops_scope` (invariant 1b).
+    static let scopeIndexCondition = "scope <> \(MergeContext.localScope)"
+
+    static let engineTables: Set<String> = ["meta", "scopes", "ops", "origin_ids", "field_names", "origins", "entities", "registers", "conflicts",
                                             "superseded", "set_adds", "set_removed", "peers", "quarantine", "schema_migrations"]
 
     /// The engine's migrations followed by the caller's local ones (see `LocalMigration`).
@@ -170,6 +183,7 @@ enum Schema {
                 ALTER TABLE peers ADD COLUMN held_at_peer INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        m.registerMigration(OpLogCompaction.name, OpLogCompaction.migrate)
         return m
     }
 }

@@ -104,11 +104,14 @@ extension Store {
     /// are left out.
     public func storedOps(_ ids: [OpID]) throws -> [OpID: StoredOp] {
         try onQueue { db in
-            let select = try db.cachedStatement("SELECT body, received_at FROM ops WHERE origin = ?1 AND seq = ?2")
+            let select = try db.cachedStatement("""
+                SELECT \(StoredBody.columns), o.received_at FROM ops o \(StoredBody.joins)
+                WHERE o.origin_id = \(StoredBody.originID(1)) AND o.seq = ?2
+                """)
             var found: [OpID: StoredOp] = [:]
             for id in Set(ids) {
                 guard let row = try select.queryFirst([id.origin.databaseValue, id.seq.databaseValue], { row in
-                    (row.blob(0) ?? [], row.uint64(1) ?? 0)
+                    (try StoredBody.canonical(row), row.uint64(StoredBody.columnCount) ?? 0)
                 }) else { continue }
                 found[id] = StoredOp(op: try OpCodec.decode(row.0), receivedAt: row.1)
             }

@@ -42,8 +42,11 @@ extension Store {
             var ops: [Op] = []
             var bytes = 0
             let rows = try db.cachedStatement("""
-                SELECT body FROM ops WHERE origin = ?1 AND seq > ?2 AND scope <> ?4 ORDER BY seq LIMIT ?3
-                """).query([nodeID.databaseValue, acked.databaseValue, .integer(Int64(maxOps)), .integer(MergeContext.quarantineScope)]) { $0.blob(0) ?? [] }
+                SELECT \(StoredBody.columns) FROM ops o \(StoredBody.joins)
+                WHERE o.origin_id = \(StoredBody.originID(1)) AND o.seq > ?2 AND o.scope <> ?4 ORDER BY o.seq LIMIT ?3
+                """).query([nodeID.databaseValue, acked.databaseValue, .integer(Int64(maxOps)), .integer(MergeContext.quarantineScope)]) {
+                    try StoredBody.canonical($0)
+                }
             for body in rows {
                 if !ops.isEmpty && bytes + body.count > maxBytes { break }
                 ops.append(try OpCodec.decode(body))
@@ -169,14 +172,19 @@ extension Store {
         }.filter { $0 != MergeContext.quarantineScope }
         guard !ids.isEmpty else { return PullSlice(ops: [], nextCursor: cursor, more: false) }
         let placeholders = ids.indices.map { "?\($0 + 4)" }.joined(separator: ", ")
+        // `ops_scope` is partial (Schema invariant 1b): a query that does not ask for the local
+        // scope says so in these words, or SQLite cannot use the index.
+        let indexed = ids.contains(MergeContext.localScope) ? "" : " AND o.\(Schema.scopeIndexCondition)"
         // The puller's own ops are left out in SQL (spec §10.4 allows it): they cost neither a
-        // row of the page nor a round trip. The scope index holds (origin, seq) as the key.
+        // row of the page nor a round trip. The scope index holds (origin_id, seq) as the key.
         let walk = try db.cachedStatement("""
-            SELECT local_seq, origin, seq, length(body) FROM ops
-            WHERE scope IN (\(placeholders)) AND local_seq > ?1 AND origin IS NOT ?3
-            ORDER BY local_seq LIMIT ?2
+            SELECT o.local_seq, o.origin_id, o.seq, length(o.body), length(CAST(e.collection AS BLOB)), length(CAST(e.entity AS BLOB)),
+                   length(CAST(f.name AS BLOB))
+            FROM ops o LEFT JOIN entities e ON e.id = o.entity_id LEFT JOIN field_names f ON f.id = o.field_id
+            WHERE o.scope IN (\(placeholders))\(indexed) AND o.local_seq > ?1 AND o.origin_id IS NOT \(StoredBody.originID(3))
+            ORDER BY o.local_seq LIMIT ?2
             """)
-        let bodyOf = try db.cachedStatement("SELECT body FROM ops WHERE origin = ?1 AND seq = ?2")
+        let bodyOf = try db.cachedStatement("SELECT \(StoredBody.columns) FROM ops o \(StoredBody.joins) WHERE o.origin_id = ?1 AND o.seq = ?2")
         let scopeArguments = ids.map { DatabaseValue.integer($0) }
         var ops: [Op] = []
         var next = cursor
@@ -184,12 +192,14 @@ extension Store {
         var more = false
         try walk.forEachRow([.integer(cursor), .integer(Int64(maxOps + 1)), excludingOrigin?.databaseValue ?? .null] + scopeArguments) { row in
             guard ops.count < maxOps else { more = true; return .stop }
-            let localSeq = row.int64(0) ?? 0, length = row.int(3) ?? 0
+            let localSeq = row.int64(0) ?? 0
+            let length = StoredBody.canonicalLength(stored: row.int(3) ?? 0, seq: row.uint64(2) ?? 0, collectionBytes: row.int(4), entityBytes: row.int(5),
+                                                     fieldBytes: row.int(6))
             if !ops.isEmpty && bytes + length > maxBytes { more = true; return .stop }
             next = localSeq
             // Same connection, same read snapshot as the walk (it is still stepping): the
             // row is there; a missing one would fail decoding as `truncated`, never skip.
-            let body = try bodyOf.queryFirst([row[1], row[2]]) { $0.blob(0) ?? [] } ?? []
+            let body = try bodyOf.queryFirst([row[1], row[2]]) { try StoredBody.canonical($0) } ?? []
             ops.append(try OpCodec.decode(body))
             bytes += length
             return .next
@@ -197,8 +207,8 @@ extension Store {
         if !more {
             // Everything after `next` in these scopes is the puller's own: move past it, so the
             // next pull does not walk it again.
-            let last = try db.cachedStatement("SELECT max(local_seq) FROM ops WHERE scope IN (\(ids.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))")
-                .queryFirst(scopeArguments) { $0.int64(0) } ?? nil
+            let last = try db.cachedStatement("SELECT max(o.local_seq) FROM ops o WHERE o.scope IN (\(placeholders))\(indexed)")
+                .queryFirst([.null, .null, .null] + scopeArguments) { $0.int64(0) } ?? nil
             if let last, last > next { next = last }
         }
         return PullSlice(ops: ops, nextCursor: next, more: more)

@@ -162,8 +162,11 @@ public final class Store: @unchecked Sendable {
                 // Migrate only when something is pending: migrating takes the write lock, and a
                 // reader must be able to open the store while another process writes.
                 let migrator = Schema.migrator(local: options.localMigrations)
-                if try Set(migrator.appliedMigrations(db)) != Set(migrator.names) {
+                let applied = Set(try migrator.appliedMigrations(db))
+                if applied != Set(migrator.names) {
                     try migrator.migrate(db)
+                    // The compaction rewrote the op log: give its old pages back to the disk once.
+                    if !applied.isEmpty && !applied.contains(OpLogCompaction.name) { try db.execute("VACUUM") }
                 }
                 let node = try db.queryFirst("SELECT value FROM meta WHERE key = 'node_id'") { $0.nodeID(0) } ?? nil
                 let role = try db.queryFirst("SELECT value FROM meta WHERE key = 'role'") { $0.string(0) } ?? nil
@@ -267,21 +270,30 @@ public final class Store: @unchecked Sendable {
         try onQueue { db in
             var problems = try db.integrityCheck().filter { $0 != "ok" }
             let unmergedInState = try db.scalar("""
-                SELECT count(*) FROM registers r JOIN ops o ON o.origin = r.origin AND o.seq = r.seq WHERE o.scope = ?
+                SELECT count(*) FROM registers r JOIN origin_ids n ON n.origin = r.origin
+                JOIN ops o ON o.origin_id = n.id AND o.seq = r.seq WHERE o.scope = ?
                 """, [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
             if unmergedInState > 0 { problems.append("\(unmergedInState) quarantined ops appear in state") }
             let badVector = try db.scalar("""
                 SELECT count(*) FROM origins v WHERE v.contiguous > v.max_seq
-                   OR v.max_seq <> (SELECT max(seq) FROM ops o WHERE o.origin = v.origin)
+                   OR v.max_seq <> (SELECT max(o.seq) FROM ops o JOIN origin_ids n ON n.id = o.origin_id WHERE n.origin = v.origin)
                 """, as: Int64.self) ?? 0
             if badVector > 0 { problems.append("\(badVector) origins have an inconsistent version vector") }
             let unindexed = try db.scalar("""
                 SELECT (SELECT count(*) FROM ops WHERE scope = ?1) - (SELECT count(*) FROM quarantine q
-                        JOIN ops o ON o.origin = q.origin AND o.seq = q.seq AND o.scope = ?1)
+                        JOIN origin_ids n ON n.origin = q.origin JOIN ops o ON o.origin_id = n.id AND o.seq = q.seq AND o.scope = ?1)
                      + (SELECT count(*) FROM quarantine q WHERE NOT EXISTS
-                        (SELECT 1 FROM ops o WHERE o.origin = q.origin AND o.seq = q.seq AND o.scope = ?1))
+                        (SELECT 1 FROM ops o JOIN origin_ids n ON n.id = o.origin_id WHERE n.origin = q.origin AND o.seq = q.seq AND o.scope = ?1))
                 """, [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
             if unindexed != 0 { problems.append("the quarantine index disagrees with the quarantined ops (\(unindexed))") }
+            // Schema invariant 1a: a merged op's entity is interned, a quarantined op's is not.
+            let misfiled = try db.scalar("""
+                SELECT count(*) FROM ops o LEFT JOIN entities e ON e.id = o.entity_id LEFT JOIN origin_ids n ON n.id = o.origin_id
+                LEFT JOIN field_names f ON f.id = o.field_id
+                WHERE n.id IS NULL OR (o.scope = ?1) <> (o.entity_id IS NULL) OR (o.entity_id IS NOT NULL AND e.id IS NULL)
+                   OR (o.field_id IS NOT NULL AND (f.id IS NULL OR o.entity_id IS NULL))
+                """, [.integer(MergeContext.quarantineScope)], as: Int64.self) ?? 0
+            if misfiled > 0 { problems.append("\(misfiled) ops have an origin, entity or field id that does not match their scope or any row") }
             let overridden = try db.scalar("""
                 SELECT (SELECT count(*) FROM registers r JOIN superseded s ON s.entity_id = r.entity_id AND s.field = r.field
                         AND s.origin = r.origin AND s.seq = r.seq WHERE s.rank >= r.rank)

@@ -37,6 +37,46 @@ public enum OpCodec {
         return w.bytes
     }
 
+    /// An encoding without its id, collection, entity and field name: the hlc (8 bytes), the
+    /// action's tag and the rest of the action after its field name (`field` is nil for an exist
+    /// op, which names none). A store that keeps those as columns stores only this; `assemble`
+    /// puts them back. Nil when `bytes` is not laid out as an op with those names would be.
+    public static func stripped(_ bytes: [UInt8], id: OpID, collection: String, entity: String, field: String?) -> [UInt8]? {
+        var w = ByteWriter(capacity: 48)
+        w.byte(version)
+        w.raw(id.origin.bytes)
+        w.uvarint(id.seq)
+        let hlcAt = w.bytes.count
+        w.string(collection)
+        w.string(entity)
+        let names = w.bytes[hlcAt...]
+        let tagAt = hlcAt + 8 + names.count
+        var fieldBytes = ByteWriter(capacity: 16)
+        if let field { fieldBytes.string(field) }
+        let restAt = tagAt + 1 + fieldBytes.bytes.count
+        guard bytes.count >= restAt, bytes[..<hlcAt].elementsEqual(w.bytes[..<hlcAt]),
+              bytes[(hlcAt + 8)..<tagAt].elementsEqual(names),
+              bytes[(tagAt + 1)..<restAt].elementsEqual(fieldBytes.bytes),
+              (bytes[tagAt] == ActionCodec.Tag.exist.rawValue) == (field == nil) else { return nil }
+        return Array(bytes[hlcAt..<(hlcAt + 8)]) + [bytes[tagAt]] + bytes[restAt...]
+    }
+
+    /// The canonical encoding from its parts (`stripped`'s inverse): a concatenation, so the
+    /// bytes are exactly those that were stripped, never a re-encoding.
+    public static func assemble(_ id: OpID, collection: String, entity: String, field: String?, stripped rest: [UInt8]) -> [UInt8] {
+        var w = ByteWriter(capacity: 48 + collection.utf8.count + entity.utf8.count + rest.count)
+        w.byte(version)
+        w.raw(id.origin.bytes)
+        w.uvarint(id.seq)
+        w.raw(Array(rest.prefix(8)))
+        w.string(collection)
+        w.string(entity)
+        if rest.count > 8 { w.byte(rest[8]) }
+        if let field { w.string(field) }
+        w.raw(Array(rest.dropFirst(9)))
+        return w.bytes
+    }
+
     /// Decodes exactly one op, validating every limit and refusing trailing bytes.
     public static func decode(_ bytes: [UInt8]) throws(CodecError) -> Op {
         var r = ByteReader(bytes)

@@ -1,11 +1,11 @@
 /// The command line of `fieldsync-bench`.
 struct BenchOptions {
     enum Section: String, CaseIterable {
-        case merge, write, wire, e2e, commit, memory, quarantine, listing, linkage, scrub
+        case merge, write, wire, e2e, commit, memory, quarantine, listing, linkage, scrub, storage
     }
 
     static let usage = """
-        usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,commit,memory,quarantine,listing,linkage,scrub] [--nodes N] [--reports-per-node M]
+        usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,commit,memory,quarantine,listing,linkage,scrub,storage] [--nodes N] [--reports-per-node M]
                                [--runs R] [--samples DIR] [--baseline-hub PATH]
         """
 

@@ -178,4 +178,30 @@ enum Sections {
         LinkageBench.run(LinkageBench.DataSet(name: "mission names (SurvivorGenerator seed \(seed), \(byPerson.count) people, siblings share name and phone)",
                                               a: ids, b: nil, truth: truth), key: key)
     }
+
+    /// Issue 15: bytes per report on the hub and on the node vs gzip of the intake JSON, and
+    /// the hub's cost of one more push as the store grows.
+    static func storage(_ samples: Samples, _ options: BenchOptions) throws {
+        let sizes = options.quick ? [1000, 10_000] : [1000, 10_000, 101_000]
+        let push = 20
+        Bench.header("storage: bytes per stored report (VACUUM INTO copy) vs gzip of its intake JSON; \(push)-report push, best of \(options.repetitions)")
+        var last: StorageBench.Point?
+        try StorageBench.run(samples: samples, sizes: sizes, pushReports: push, runs: options.repetitions) { p in
+            let gzip = String(format: "%.0f B", p.intakeGzipBytes)
+            Bench.row("hub, \(p.reports) reports", String(format: "%.0f B", Double(p.hubBytes) / Double(p.reports)), gzip,
+                      Double(p.hubBytes) / Double(p.reports) / p.intakeGzipBytes)
+            Bench.row("node, \(p.reports) reports", String(format: "%.0f B", Double(p.nodeBytes) / Double(p.reports)), gzip,
+                      Double(p.nodeBytes) / Double(p.reports) / p.intakeGzipBytes)
+            Bench.row("hub cost of a \(push)-report push at \(p.reports), per report", String(format: "%.0f us", p.pushSeconds * 1e6 / Double(p.pushReports)),
+                      "-", nil)
+            last = p
+        }
+        guard let last else { return }
+        for (side, rows) in [("hub", last.hubBreakdown), ("node", last.nodeBreakdown)] {
+            print("  \(side) at \(last.reports) reports, bytes per report by table and index:")
+            for row in rows where row.bytes * 200 >= (side == "hub" ? last.hubBytes : last.nodeBytes) {
+                print("    " + row.name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%8.0f B", Double(row.bytes) / Double(last.reports)))
+            }
+        }
+    }
 }

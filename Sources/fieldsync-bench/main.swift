@@ -3,7 +3,7 @@ import Foundation
 // fieldsync-bench: prints throughput figures next to a baseline measured in the same run.
 // Ratios are figure / baseline of the timed cost (time or bytes): above 1 is slower or larger.
 //
-// Usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,commit,memory,quarantine,listing,linkage,scrub] [--nodes N] [--reports-per-node M]
+// Usage: fieldsync-bench [--quick] [--only merge,write,wire,e2e,commit,memory,quarantine,listing,linkage,scrub,storage] [--nodes N] [--reports-per-node M]
 //                        [--runs R] [--samples DIR] [--baseline-hub PATH] [--febrl DIR]
 // The e2e, commit and memory sections start the `missionhub` found next to this executable (memory: and
 // the one at --baseline-hub, for figures before a change): build both
@@ -30,12 +30,14 @@ do {
                   Bench.rate(merge.ops, merge.keyedSeconds), merge.mergeSeconds / merge.keyedSeconds)
         Bench.row("batch decode", Bench.rate(merge.ops, merge.decodeSeconds), "-", nil)
     }
-    if options.runs(.write) || options.runs(.wire) || options.runs(.e2e) || options.runs(.commit) {
+    if options.runs(.write) || options.runs(.wire) || options.runs(.e2e) || options.runs(.commit)
+        || options.runs(.storage) {
         let samples = try Samples.load(directory: options.samplesDirectory)
         if options.runs(.write) { try Sections.write(samples, options) }
         if options.runs(.wire) { try Sections.wire(samples) }
         if options.runs(.e2e) { try await Sections.endToEnd(samples, options) }
         if options.runs(.commit) { try await Sections.commit(samples, options) }
+        if options.runs(.storage) { try Sections.storage(samples, options) }
     }
     if options.runs(.memory) { try await Sections.memory(options) }
     if options.runs(.quarantine) { try Sections.quarantine(options) }

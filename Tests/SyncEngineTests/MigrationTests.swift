@@ -14,6 +14,24 @@ import SyncProtocol
         Op(id: OpID(origin: n, seq: seq), hlc: HLC(milliseconds: ms, counter: 0), collection: "report", entity: "r1", action: action)
     }
 
+    /// Puts the op log back into its shape before `0004-compact-ops`: origins inline, bodies whole.
+    static func restoreOpLogOf0003(_ db: Database) throws {
+        let rows = try db.query("SELECT n.origin, o.seq, o.local_seq, o.scope, o.received_at, \(StoredBody.columns) FROM ops o \(StoredBody.joins)") {
+            [$0[0], $0[1], $0[2], $0[3], $0[4], .blob(try StoredBody.canonical($0, at: 5))]
+        }
+        try db.execute("""
+            DELETE FROM schema_migrations WHERE name = '\(OpLogCompaction.name)';
+            DROP TABLE ops;
+            DROP TABLE origin_ids;
+            DROP TABLE field_names;
+            CREATE TABLE ops(origin BLOB NOT NULL CHECK (length(origin) = 16), seq INTEGER NOT NULL CHECK (seq >= 1),
+                local_seq INTEGER NOT NULL, scope INTEGER NOT NULL REFERENCES scopes(id), received_at INTEGER NOT NULL,
+                body BLOB NOT NULL, PRIMARY KEY (origin, seq)) STRICT, WITHOUT ROWID;
+            CREATE INDEX ops_scope ON ops(scope, local_seq);
+            """)
+        for row in rows { try db.execute("INSERT INTO ops VALUES (?, ?, ?, ?, ?, ?)", row) }
+    }
+
     @Test func aStoreFromBeforeCausalOverrideIsRebuiltFromItsOps() throws {
         let dir = TempDir(), clock = ManualClock()
         let now = clock.milliseconds
@@ -32,6 +50,7 @@ import SyncProtocol
             // Put the file back into the 0001 shape, with the register state the old rule gave
             // (A/2 the winner by hlc, B/1 its conflict) and an unindexed quarantined op.
             try store.queue.sync { db in
+                try Self.restoreOpLogOf0003(db)
                 try db.execute("""
                     DELETE FROM schema_migrations WHERE name = '0002-override-quarantine';
                     DROP TABLE quarantine;

@@ -62,8 +62,8 @@ extension Simulation {
         guard hubMoved else { return }
         let hubNow = hub.options.wallClock()
         let merged = try hub.store.queue.sync { db in
-            try db.query("SELECT local_seq, body FROM ops WHERE local_seq > ?1 AND scope <> ?2",
-                         [.integer(hubChecked), .integer(MergeContext.quarantineScope)]) { ($0.int64(0) ?? 0, $0.blob(1) ?? []) }
+            try db.query("SELECT o.local_seq, \(StoredBody.columns) FROM ops o \(StoredBody.joins) WHERE o.local_seq > ?1 AND o.scope <> ?2",
+                         [.integer(hubChecked), .integer(MergeContext.quarantineScope)]) { ($0.int64(0) ?? 0, try StoredBody.canonical($0, at: 1)) }
         }
         for (localSeq, body) in merged {
             hubChecked = max(hubChecked, localSeq)

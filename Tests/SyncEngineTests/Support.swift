@@ -36,7 +36,9 @@ extension Store {
     /// Every op this store holds, in arrival order (test helper).
     func allOps() throws -> [Op] {
         try queue.sync { db in
-            try db.query("SELECT body FROM ops ORDER BY local_seq") { try OpCodec.decode($0.blob(0) ?? []) }
+            try db.query("SELECT \(StoredBody.columns) FROM ops o \(StoredBody.joins) ORDER BY o.local_seq") {
+                try OpCodec.decode(StoredBody.canonical($0))
+            }
         }
     }
 
