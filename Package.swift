@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "SyncClientTests", dependencies: ["TestSupport", "SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP", "Crypto", "JSON", "Zlib"],
                     swiftSettings: strict),
         // Real processes: the built executables driven over pipes, loopback and signals.
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "fieldnode", "missionhub", "JSON", "SQLite", "Zlib"],
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "fieldnode", "missionhub", "JSON", "SQLite", "Zlib", "SyncEngine", "SyncProtocol"],
                     swiftSettings: strict),
         // systemd units checked with systemd-analyze (skipped with a reason where it is missing).
         .testTarget(name: "DeployTests", dependencies: ["Toolkit"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import SQLite
 import SyncEngine
@@ -93,12 +94,36 @@ public enum AuditLog {
         try tx.local { db in try record(in: db, actor: actor, action: action, target: target, at: time) }
     }
 
+    /// How long `record(store:)` keeps trying for the write lock while another process holds it.
+    public static let busyPatience: Duration = .seconds(30)
+
     /// Appends an entry in a transaction of its own: for reads, recorded before they are shown.
+    ///
+    /// The entry needs the write lock, which another process (`missionhub serve`, committing
+    /// back to back) may hold at every moment SQLite's busy handler looks: its waits grow to
+    /// 100 ms, so a steady writer can starve it past the busy timeout (`SQLITE_BUSY`: a backup
+    /// taken while the hub serves failed after the copy). So a busy store is tried again, every
+    /// few milliseconds, for up to `busyPatience`; only then is the error thrown.
     public static func record(store: Store, actor: AuditActor, action: AuditAction, target: [String: String],
-                              at time: UInt64) throws {
-        try store.local { db in
-            try db.inTransaction(.immediate) { try record(in: db, actor: actor, action: action, target: target, at: time) }
+                              at time: UInt64, patience: Duration = busyPatience) throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + patience
+        while true {
+            do {
+                try store.local { db in
+                    try db.inTransaction(.immediate) { try record(in: db, actor: actor, action: action, target: target, at: time) }
+                }
+                return
+            } catch let error as StoreError where isBusy(error) && clock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.002)
+            }
         }
+    }
+
+    /// True when `error` is SQLite's `BUSY` or `LOCKED`: another connection holds the lock.
+    static func isBusy(_ error: StoreError) -> Bool {
+        guard error.code == .database, let code = error.underlying?.code else { return false }
+        return code == .busy || code == .locked
     }
 
     private static func append(_ db: Database, after head: Head, actor: AuditActor, action: AuditAction,

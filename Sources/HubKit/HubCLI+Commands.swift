@@ -119,7 +119,15 @@ extension HubCLI {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? Int) ?? nil
         // After the copy succeeded: the backup holds the log up to the entry before this one.
-        try audit(context, store, .hubBackup, ["file": destination, "bytes": size.map(String.init) ?? "?"])
+        // The entry waits for a busy store (`AuditLog.record(store:)`); a backup whose entry could
+        // still not be written is removed: no backup leaves the hub unrecorded.
+        do {
+            try audit(context, store, .hubBackup, ["file": destination, "bytes": size.map(String.init) ?? "?"])
+        } catch let error as StoreError {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw HubError(.storage, "the backup to \(destination) was removed: its audit entry could not be written: \(error.message)",
+                           hint: "run the backup again")
+        }
         return """
             Backed up the hub store to \(destination)\(size.map { " (\($0) bytes)" } ?? ""); integrity check ok.
             It holds the reports, not the device registry (registry.sqlite) nor the private keys (keys/):

@@ -1,10 +1,14 @@
 import Foundation
+import SyncEngine
 import Testing
+import TestSupport
 
 /// Issue 16, "Survivor codes without names": the real `fieldnode report add` derives the
 /// survivor codes and encoding from `victims[].identifiers` and stores nothing of them. After
 /// the command, every file of the data directory (store, WAL, anything else) is searched for
-/// the name, the phone and the date of birth in every form an encoding could give them.
+/// the name, the phone and the date of birth in every form an encoding could give them. The
+/// codes are sealed at intake to the hub key of the mission file (which also carries the linkage
+/// key): a laptop without a mission file records nothing.
 @Suite struct SurvivorIdentifierTests {
     static let name = "Marie-Claire N'Zéyimana", phone = "+236 72 12 34 56", dateOfBirth = "1998-04-12"
 
@@ -45,21 +49,41 @@ import Testing
         return out
     }
 
-    private func initialised(key: Bool) async throws -> (TemporaryDirectory, String) {
+    /// A node made by the real `fieldnode init`, with the test mission file when `missionFile`.
+    private func initialised(missionFile: Bool) async throws -> (TemporaryDirectory, String) {
         let directory = try TemporaryDirectory()
         let dataDir = directory.path + "/data"
-        let result = try await NodeProcess.run(["init", "--mission", "MINUSCA", "--node-name", "e2e", "--data-dir", dataDir])
+        var arguments = ["init", "--mission", "MINUSCA", "--node-name", "e2e", "--data-dir", dataDir]
+        if missionFile { arguments += ["--mission-file", try TestMissionFile.write(to: directory.path + "/mission.json")] }
+        let result = try await NodeProcess.run(arguments)
         try #require(result.status == 0, "\(result.stderr)")
-        if key {
-            let path = dataDir + "/linkage.key"
-            try Data((String(repeating: "9e", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: path))
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        }
         return (directory, dataDir)
     }
 
+    static let survivorFields = ["victims[0].survivorCode", "victims[0].survivorPhoneCode", "victims[0].survivorEncoding"]
+
+    /// The codes were stored, each a sealed value (read through the store: field names may be
+    /// interned, so they need not appear as bytes in the file).
+    static func expectSurvivorFieldsSealed(dataDir: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let documents = try Store.open(path: dataDir + "/node.sqlite").documents("report")
+        #expect(documents.count == 1, sourceLocation: sourceLocation)
+        let document = try #require(documents.first, sourceLocation: sourceLocation)
+        for field in survivorFields {
+            guard let value = document.value(field) else {
+                Issue.record("\(field) was not stored", sourceLocation: sourceLocation)
+                continue
+            }
+            guard case .sealed = value else {
+                Issue.record("\(field) is not stored sealed: \(value)", sourceLocation: sourceLocation)
+                continue
+            }
+            // It opens with the hub key, to a keyed code (never the identifiers themselves).
+            #expect(try TestMissionFile.open(value, entity: document.entity, field: field) != value, sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func noIdentifierSurvivesInAnyFileOfTheDataDirectory() async throws {
-        let (directory, dataDir) = try await initialised(key: true)
+        let (directory, dataDir) = try await initialised(missionFile: true)
         let path = directory.path + "/report.json"
         try Data(Self.report(identifiers: true).utf8).write(to: URL(fileURLWithPath: path))
         let added = try await NodeProcess.run(["report", "add", "--json", path, "--data-dir", dataDir])
@@ -70,28 +94,39 @@ import Testing
         #expect(files.contains { $0.hasSuffix("/node.sqlite") })
         var all: [UInt8] = []
         for file in files { all += Array(try Data(contentsOf: URL(fileURLWithPath: file))) }
-        // The codes were stored: their field names are in the store (values are keyed HMACs).
-        for field in ["victims[0].survivorCode", "victims[0].survivorPhoneCode", "victims[0].survivorEncoding"] {
-            #expect(Self.contains(all, Array(field.utf8)), "\(field) was not stored")
-        }
+        // The codes were stored, sealed (their values are keyed HMACs under the seal).
+        try Self.expectSurvivorFieldsSealed(dataDir: dataDir)
         for (label, needle) in Self.needles {
             #expect(!Self.contains(all, needle), "found \(label) in the data directory")
         }
     }
 
-    @Test func withoutALinkageKeyIdentifiersAreRefusedAndNothingIsSaved() async throws {
-        let (directory, dataDir) = try await initialised(key: false)
+    @Test func withoutAMissionFileIdentifiersAreRefusedAndNothingIsSaved() async throws {
+        let (directory, dataDir) = try await initialised(missionFile: false)
         let path = directory.path + "/report.json"
         try Data(Self.report(identifiers: true).utf8).write(to: URL(fileURLWithPath: path))
         let refused = try await NodeProcess.run(["report", "add", "--json", path, "--data-dir", dataDir])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("victims[0].identifiers: this laptop has no linkage key"), "\(refused.stderr)")
-        #expect(!refused.stderr.contains("Zéyimana") && !refused.stderr.contains("72 12"))
+        #expect(refused.stderr.contains("this laptop has no mission file"), "\(refused.stderr)")
+        for (label, needle) in Self.needles {
+            #expect(!Self.contains(Array(refused.stderr.utf8), needle) && !Self.contains(Array(refused.stdout.utf8), needle),
+                    "the refusal echoes \(label)")
+        }
         #expect(try await StoreInspection.inspect(dataDir: dataDir).reportCount == 0)
-        // A report without identifiers needs no key.
-        try Data(Self.report(identifiers: false).utf8).write(to: URL(fileURLWithPath: path))
-        let plain = try await NodeProcess.run(["report", "add", "--json", path, "--data-dir", dataDir])
-        #expect(plain.status == 0, "\(plain.stderr)")
+        var all: [UInt8] = []
+        for file in Self.files(under: dataDir) { all += Array(try Data(contentsOf: URL(fileURLWithPath: file))) }
+        for (label, needle) in Self.needles {
+            #expect(!Self.contains(all, needle), "found \(label) in the data directory")
+        }
+        // Once the mission file is installed on this node, the same report is recorded, its
+        // survivor codes sealed.
+        let missionFile = try TestMissionFile.write(to: directory.path + "/mission.json")
+        let installed = try await NodeProcess.run(["init", "--mission", "MINUSCA", "--node-name", "e2e", "--mission-file", missionFile,
+                                                   "--data-dir", dataDir])
+        try #require(installed.status == 0, "\(installed.stderr)")
+        let added = try await NodeProcess.run(["report", "add", "--json", path, "--data-dir", dataDir])
+        #expect(added.status == 0, "\(added.stderr)")
+        try Self.expectSurvivorFieldsSealed(dataDir: dataDir)
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HubKit
+import SQLite
 import Synchronization
 import SyncEngine
 import SyncProtocol
@@ -57,5 +58,46 @@ import Testing
         #expect(HubCLI.suggestedBackupName(now: 1_763_900_000_250) == "hub-20251123-121320.sqlite")
         let nowhere = await runHub(["backup", "--out", "/nonexistent-dir/x.sqlite", "--data-dir", dir])
         #expect(nowhere.status == 1 && nowhere.error.contains("backup"))
+    }
+
+    /// The cause of `backupWhileAWriterRunsIsConsistent`'s "internal error (StoreError)", exit
+    /// 70: the backup's audit entry (BEGIN IMMEDIATE, after the copy) met a writer holding the
+    /// lock past the busy timeout, got SQLITE_BUSY and failed the command. The entry now waits.
+    @Test func theAuditEntryWaitsForAWriterThatHoldsTheLockPastTheBusyTimeout() async throws {
+        let dir = temporaryDirectory() + "/hub"
+        #expect(await runHub(["init", "--mission", "MINUSCA", "--data-dir", dir]).status == 0)
+        let locked = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0)
+        // Another connection, as `missionhub serve` would hold: it takes the write lock and lets
+        // go 0.4 s after being told to.
+        let writer = Thread {
+            guard let db = try? Database(path: dir + "/hub.sqlite", options: DatabaseOptions(create: false)),
+                  (try? db.execute("BEGIN IMMEDIATE")) != nil, (try? db.execute("CREATE TABLE scratch_lock_holder(x)")) != nil
+            else { locked.signal(); return }
+            locked.signal()
+            go.wait()
+            Thread.sleep(forTimeInterval: 0.4)
+            try? db.execute("ROLLBACK")
+            try? db.close()
+        }
+        writer.start()
+        try await offThread {
+            locked.wait()
+            var options = HubStore.options()
+            options.busyTimeoutMilliseconds = 50
+            let store = try HubStore.open(dataDirectory: dir, options: options)
+            // Without patience: SQLITE_BUSY, as before.
+            do {
+                try AuditLog.record(store: store, actor: .hub, action: .hubBackup, target: ["file": "x"], at: 1, patience: .zero)
+                Issue.record("the audit entry was written while another connection held the write lock")
+            } catch let error as StoreError {
+                #expect(AuditLog.isBusy(error), "\(error)")
+            }
+            // With it (the default): written once the writer lets go, well after the busy timeout.
+            go.signal()
+            try AuditLog.record(store: store, actor: .hub, action: .hubBackup, target: ["file": "y"], at: 2)
+            let (entries, _) = try AuditLog.load(store: store)
+            #expect(entries.last?.action == AuditAction.hubBackup.rawValue)
+            #expect(entries.last?.targetMembers.contains { $0 == ("file", "y") } == true)
+        }
     }
 }

@@ -4,6 +4,7 @@ import NodeKit
 import SQLite
 import SyncEngine
 import Testing
+import TestSupport
 
 /// The narrative is scrubbed before it is stored, on every path that takes one (issue 16):
 /// `report add` with the victims' identifiers, `report new` (shown to the operator, who keeps
@@ -21,6 +22,33 @@ import Testing
             all += try Data(contentsOf: URL(fileURLWithPath: node.storePath + suffix))
         }
         return all
+    }
+
+    /// The narrative the store holds for the node's only report, opened with the test mission
+    /// file's key: the laptop seals it at intake and cannot read it back.
+    static func storedNarrative(_ node: TestNode, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue? {
+        let documents = try Store.open(path: node.storePath).documents("report")
+        #expect(documents.count == 1, sourceLocation: sourceLocation)
+        let document = try #require(documents.first, sourceLocation: sourceLocation)
+        let stored = try #require(document.value("allegation.narrative"), "no narrative stored", sourceLocation: sourceLocation)
+        guard case .sealed = stored else {
+            Issue.record("the narrative is stored in clear: \(stored)", sourceLocation: sourceLocation)
+            return nil
+        }
+        guard case .string(let text) = try TestMissionFile.open(stored, entity: document.entity, field: "allegation.narrative") else {
+            Issue.record("the opened narrative is not text", sourceLocation: sourceLocation)
+            return nil
+        }
+        return .string(text)
+    }
+
+    /// `report show --json REF` shows the narrative as `(sealed)`: the laptop cannot read it back.
+    static func expectShownSealed(_ node: TestNode, _ ref: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let show = node.run(["report", "show", ref, "--json"])
+        #expect(show.status == 0, "\(show.stderr)", sourceLocation: sourceLocation)
+        let shown = try show.json(sourceLocation: sourceLocation)
+        #expect(shown["report"]?["allegation"]?["narrative"] == "(sealed)", sourceLocation: sourceLocation)
+        #expect(shown["sealed"]?.arrayValue?.contains("allegation.narrative") == true, sourceLocation: sourceLocation)
     }
 
     static func expectAbsent(_ values: [String], in node: TestNode, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -43,8 +71,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("narrative scrubbed before saving: replaced 3 names, 1 phone number, 1 e-mail address, 1 street address"))
         let ref = try #require(try result.json()["ref"]?.stringValue)
-        let shown = try node.run(["report", "show", ref, "--json"]).json()
-        #expect(shown["report"]?["allegation"]?["narrative"] == .string(Self.scrubbed))
+        #expect(try Self.storedNarrative(node) == .string(Self.scrubbed))
+        try Self.expectShownSealed(node, ref)
         try Self.expectAbsent(["Jane", "TESTPERSON", "Testperson", "Moussa", "Keita", "070 12 34 56", "Lamothe", "jane.t"], in: node)
     }
 
@@ -86,8 +114,8 @@ import Testing
         #expect(result.stderr.contains("as it will be stored: replaced 2 names, 1 phone number"))
         #expect(!result.stderr.contains("Kofi paid"))
         let ref = try #require(try result.json()["ref"]?.stringValue)
-        let shown = try node.run(["report", "show", ref, "--json"]).json()
-        #expect(shown["report"]?["allegation"]?["narrative"] == .string(expected))
+        #expect(try Self.storedNarrative(node) == .string(expected))
+        try Self.expectShownSealed(node, ref)
         try Self.expectAbsent(["Jane", "Testperson", "Kofi", "70 12 34 56"], in: node)
     }
 
@@ -103,8 +131,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("The narrative as it will be stored:\nShe met [NAME] at the market in Bambari."))
         let ref = try #require(try result.json()["ref"]?.stringValue)
-        let shown = try node.run(["report", "show", ref, "--json"]).json()
-        #expect(shown["report"]?["allegation"]?["narrative"] == "She met [NAME] at the market in Bambari.")
+        #expect(try Self.storedNarrative(node) == "She met [NAME] at the market in Bambari.")
+        try Self.expectShownSealed(node, ref)
     }
 
     @Test func anAmendedNarrativeIsScrubbedWithTheIdentifiersGiven() throws {
@@ -115,8 +143,8 @@ import Testing
                                "--identifiers", "-"], stdin: #"{"name": "Jane Testperson"}"#)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("narrative scrubbed before saving: replaced 1 name, 1 phone number, 1 street address"))
-        let shown = try node.run(["report", "show", saved.ref, "--json"]).json()
-        #expect(shown["report"]?["allegation"]?["narrative"] == "[NAME] gave [PHONE] and lives at [ADDRESS].")
+        #expect(try Self.storedNarrative(node) == "[NAME] gave [PHONE] and lives at [ADDRESS].")
+        try Self.expectShownSealed(node, saved.ref)
         try Self.expectAbsent(["Jane", "0701234567", "Boganda"], in: node)
         // Bad identifiers change nothing.
         let before = try node.snapshot()
