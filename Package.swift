@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Toolkit"], swiftSettings: strict),
         .testTarget(name: "NodeKitTests", dependencies: ["TestSupport", "NodeKit", "SyncEngine", "SyncProtocol", "FieldModel", "Linkage", "Collections", "Crypto", "JSON", "SQLite", "Toolkit"],
                     swiftSettings: strict),
-        .testTarget(name: "HubKitTests", dependencies: ["TestSupport", "HubKit", "Collections", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
+        .testTarget(name: "HubKitTests", dependencies: ["TestSupport", "HubKit", "SQLite", "Collections", "SyncEngine", "SyncProtocol", "HTTP", "JSON", "Toolkit", "Crypto"],
                     swiftSettings: strict),
         .testTarget(name: "SyncClientTests", dependencies: ["TestSupport", "SyncClient", "HubKit", "SyncEngine", "SyncProtocol", "Curl", "Toolkit", "HTTP", "Crypto", "JSON", "Zlib"],
                     swiftSettings: strict),
