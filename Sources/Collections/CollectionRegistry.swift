@@ -101,7 +101,7 @@ public struct CollectionRegistry: Sendable {
         case .double: "a double"
         case .bytes: "bytes"
         }
-        return field.sealable ? plain + " or sealed" : plain
+        return field.sealed ? plain + " or sealed" : plain
     }
 
     /// A name from the wire for a message: printable ASCII kept, every other byte as `?`.

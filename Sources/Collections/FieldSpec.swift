@@ -42,10 +42,9 @@ public struct FieldSpec: Sendable, Hashable {
     public let kind: Kind
     public let type: ValueType
     public let writers: Set<Writer>
-    /// True when the node seals the value to the hub's key before storing it (invariant 4).
+    /// True when the node seals the value to the hub's key before storing it (invariant 4);
+    /// only such a field admits a sealed value (invariant 3).
     public let sealed: Bool
-    /// True when a writer may store the value sealed (invariant 3): the sealed fields.
-    public var sealable: Bool { sealed }
     /// The closed vocabulary of a string field or set, in order; empty when open. Documentation
     /// and the compression dictionary's check; the hub does not refuse other strings (§19.4).
     public let values: [String]
@@ -76,7 +75,7 @@ public struct FieldSpec: Sendable, Hashable {
     func admits(_ value: Value, asElement: Bool) -> Bool {
         switch value {
         case .null: return !asElement
-        case .sealed: return sealable
+        case .sealed: return sealed
         case .bool: return type == .bool
         case .int: return type == .int
         case .double: return type == .double

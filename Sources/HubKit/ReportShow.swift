@@ -17,7 +17,15 @@ struct ReportShow {
     let document: Document
     let changes: [Change]
     let names: [NodeID: String]
-    let opener: ValueOpener
+    /// Every sealed value the report shows (current, conflicts, sets, history), opened once at
+    /// `load`, by its field and bytes: what it holds, or why it does not open.
+    let openings: [OpeningKey: Result<Value, ValueOpener.Failure>]
+
+    /// A sealed value as written for one field.
+    struct OpeningKey: Hashable {
+        let field: String
+        let sealed: SealedValue
+    }
 
     /// One recorded event with its ops decoded.
     struct Change {
@@ -53,18 +61,13 @@ struct ReportShow {
             return Change(event: event, value: value, before: before)
         }
         return ReportShow(line: ReportListing(document, names: names, summary: summary, now: store.options.wallClock()), document: document,
-                          changes: changes, names: names, opener: opener)
+                          changes: changes, names: names,
+                          openings: open(document: document, changes: changes, entity: entity, with: opener))
     }
 
-    /// `value` of `field` opened when it is sealed and a key opens it; else as it is.
-    func reveal(_ value: Value, _ field: String) -> Value {
-        guard case .sealed(let sealed) = value else { return value }
-        return (try? opener.open(sealed, entity: line.entity, field: field)) ?? value
-    }
-
-    /// Every sealed value the report shows (current, conflicts, sets, history), with its field,
-    /// each once.
-    private var sealedValues: [(SealedValue, String)] {
+    /// Opens each sealed value of `document` and `changes` once (one key agreement each).
+    private static func open(document: Document, changes: [Change], entity: String, with opener: ValueOpener)
+        -> [OpeningKey: Result<Value, ValueOpener.Failure>] {
         var all: [(Value, String)] = []
         for (field, state) in document.fields { all += ([state.value] + state.conflicts.map(\.value)).map { ($0, field) } }
         for (field, elements) in document.sets { all += elements.map { ($0, field) } }
@@ -72,28 +75,34 @@ struct ReportShow {
             guard let field = change.event.field else { continue }
             all += ((change.value.map { [$0] } ?? []) + change.before).map { ($0, field) }
         }
-        var seen = Set<[UInt8]>()
-        return all.compactMap { value, field in
-            guard case .sealed(let s) = value, seen.insert(Array(field.utf8) + [0] + s.keyID + [0] + s.ciphertext).inserted else { return nil }
-            return (s, field)
+        var openings: [OpeningKey: Result<Value, ValueOpener.Failure>] = [:]
+        for case (.sealed(let sealed), let field) in all {
+            let key = OpeningKey(field: field, sealed: sealed)
+            if openings[key] == nil {
+                openings[key] = Result { () throws(ValueOpener.Failure) in try opener.open(sealed, entity: entity, field: field) }
+            }
         }
+        return openings
+    }
+
+    /// `value` of `field` opened when it is sealed and a key opens it; else as it is.
+    func reveal(_ value: Value, _ field: String) -> Value {
+        guard case .sealed(let sealed) = value, case .success(let opened)? = openings[OpeningKey(field: field, sealed: sealed)] else {
+            return value
+        }
+        return opened
     }
 
     /// How many sealed values opened, and why the others did not (each reason once).
     var sealedSummary: (opened: Int, unopened: Int, reasons: [String]) {
-        var opened = 0
         var reasons: [String] = []
         var unopened = 0
-        for (sealed, field) in sealedValues {
-            do {
-                _ = try opener.open(sealed, entity: line.entity, field: field)
-                opened += 1
-            } catch {
-                unopened += 1
-                if !reasons.contains(error.message) { reasons.append(error.message) }
-            }
+        for result in openings.values {
+            guard case .failure(let error) = result else { continue }
+            unopened += 1
+            if !reasons.contains(error.message) { reasons.append(error.message) }
         }
-        return (opened, unopened, reasons)
+        return (openings.count - unopened, unopened, reasons.sorted())
     }
 
     /// The fields changed after receipt, in the order of their first change, with their changes.
